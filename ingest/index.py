@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -157,12 +159,13 @@ class Index:
             self._chunks = self._client.get_or_create_collection(
                 settings.collection,
                 embedding_function=None,
-                metadata=_clean({"hnsw:space": "cosine", "embedding": identity}),
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata=_clean({"embedding": identity}) or None,
             )
             self._docs = self._client.get_or_create_collection(
                 settings.documents_collection,
                 embedding_function=None,
-                metadata={"hnsw:space": "l2", "role": "documents"},
+                metadata={"role": "documents"},
             )
         except Exception as e:
             raise IndexUnavailable(f"cannot open collection {settings.collection!r}: {e}") from e
@@ -175,6 +178,16 @@ class Index:
             )
         if identity and not stored:
             self._chunks.modify(metadata={**(self._chunks.metadata or {}), "embedding": identity})
+
+    def revision(self) -> str:
+        """A token that changes whenever any process writes or deletes a document."""
+        docs = self._client.get_collection(self.settings.documents_collection)
+        return str((docs.metadata or {}).get("revision", ""))
+
+    def _bump_revision(self) -> None:
+        meta = dict(self._docs.metadata or {})
+        meta["revision"] = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+        self._docs.modify(metadata=meta)
 
     # ---- documents -------------------------------------------------------------------
 
@@ -256,6 +269,7 @@ class Index:
             where={"$and": [{"doc_id": article.doc_id}, {"generation": {"$ne": generation}}]}
         )
         self._put_record(article, content_hash, READY, len(chunks))
+        self._bump_revision()
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document and its chunks; safe to repeat after an interruption."""
@@ -266,6 +280,7 @@ class Index:
         self._docs.update(ids=[doc_id], metadatas=[{**meta, "state": DELETING}])
         self._chunks.delete(where={"doc_id": doc_id})
         self._docs.delete(ids=[doc_id])
+        self._bump_revision()
 
     def _put_record(self, article: Article, content_hash: str, state: str, chunks: int) -> None:
         meta = article.meta

@@ -89,3 +89,23 @@ def test_unknown_document_is_not_found(tmp_path: Path, embedder: LocalEmbedder) 
         index.get_document("nope")
     with pytest.raises(DocumentNotFound):
         index.delete_document("nope")
+
+
+def test_revision_changes_on_every_write_and_delete(
+    tmp_path: Path, embedder: LocalEmbedder
+) -> None:
+    settings = make_settings(tmp_path)
+    index = Index(settings, embedder)
+    other = Index(settings)  # a second client, as another process would hold
+    seen = {other.revision()}
+    Ingestor(index).put(Article("r1", "One sentence about Lavrov."))
+    seen.add(other.revision())
+    Ingestor(index).put(Article("r1", "Another sentence about Lavrov."))
+    seen.add(other.revision())
+    index.delete_document("r1")
+    seen.add(other.revision())
+    assert len(seen) == 4
+    unchanged = other.revision()
+    Ingestor(index).put(Article("r2", "Same."))
+    Ingestor(index).put(Article("r2", "Same."))
+    assert len({unchanged, other.revision()}) == 2
