@@ -18,10 +18,21 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
+# llama-cpp-python (the `local` extra) compiles llama.cpp for this CPU: ~4 min on 2 cores the
+# first time, then pip's wheel cache. The multimodal library and HTTPS downloads are not
+# needed. ggml's AMX kernels segfault on some Xeons (ggml-org/llama.cpp#20824), this
+# machine's among them: build x86-64 without them (AVX-512 stays).
+LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DLLAMA_OPENSSL=OFF
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+LLAMA_CMAKE_ARGS += '-DCMAKE_C_FLAGS=$(NO_AMX)' '-DCMAKE_CXX_FLAGS=$(NO_AMX)'
+endif
+
 # Reinstall only when the dependency files change.
 $(STAMP): $(PY) pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt torch==2.13.0
-	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS) $(CMAKE_ARGS)" \
+		$(PIP) install --quiet -c constraints.txt -e '.[dev,local]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,8 +40,8 @@ install: $(STAMP)
 ingest: install
 	$(PY) -m ingest data/corpus
 
-# Serving arrives with the HTTP API; until then `make run` indexes the demo corpus.
 run: ingest
+	$(PY) -m service serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from ingest.embedding import Embedder
 from ingest.errors import DocumentNotFound, IndexMismatch, IndexUnavailable
 from ingest.model import Article, Chunk, Span, epoch_of
@@ -327,18 +329,35 @@ class Index:
 
     # ---- reads -----------------------------------------------------------------------
 
-    def query(self, text: str, top_k: int, filters: Filters | None = None) -> list[ChunkHit]:
-        """Dense retrieval: the ``top_k`` chunks nearest to ``text`` that pass ``filters``."""
+    def embed_query(self, text: str) -> list[float]:
+        """The query embedding of ``text`` (to reuse across ``query`` and ``similarities``)."""
         if self.embedder is None:
+            raise IndexUnavailable("querying needs an embedder")
+        return self.embedder.embed_query(text)
+
+    def query(
+        self,
+        text: str,
+        top_k: int,
+        filters: Filters | None = None,
+        *,
+        vector: Sequence[float] | None = None,
+    ) -> list[ChunkHit]:
+        """Dense retrieval: the ``top_k`` chunks nearest to ``text`` that pass ``filters``.
+
+        ``vector``, when given, is ``text``'s query embedding, already computed.
+        """
+        if self.embedder is None and vector is None:
             raise IndexUnavailable("querying needs an embedder")
         where = filters.where() if filters else None
         count = self._chunks.count()
         if count == 0:
             return []
-        vector = self.embedder.embed_query(text)
+        if vector is None:
+            vector = self.embed_query(text)
         # Ask for a few more than needed: stale generations are filtered out below.
         got = self._chunks.query(
-            query_embeddings=[vector],
+            query_embeddings=[list(vector)],
             n_results=min(count, top_k + 8),
             where=where,
             include=["metadatas", "documents", "distances"],
@@ -372,6 +391,36 @@ class Index:
                 if live.get(str(meta["doc_id"])) == meta.get("generation"):
                     yield _chunk_from(chunk_id, body, meta)
             offset += len(got["ids"])
+
+    def similarities(self, vector: Sequence[float], chunks: Sequence[Chunk]) -> dict[str, float]:
+        """Cosine similarity of ``vector`` with the stored embedding of each chunk, by chunk_id.
+
+        Only chunks of a document's live generation, identical to the stored chunk (offsets,
+        text, sentences), are scored: a chunk missing from the answer is stale or gone.
+        """
+        if not chunks:
+            return {}
+        live = self._live_generations({c.doc_id for c in chunks})
+        wanted = {
+            f"{c.doc_id}@{live[c.doc_id]}#{c.index:05d}": c for c in chunks if c.doc_id in live
+        }
+        if not wanted:
+            return {}
+        got = self._chunks.get(ids=list(wanted), include=["embeddings", "metadatas", "documents"])
+        query = np.asarray(vector, dtype=np.float64)
+        query_norm = float(np.linalg.norm(query)) or 1.0
+        out: dict[str, float] = {}
+        for chunk_id, embedding, meta, body in zip(
+            got["ids"], got["embeddings"], got["metadatas"], got["documents"], strict=True
+        ):
+            meta = dict(meta or {})
+            stored = _chunk_from(chunk_id, body, meta)
+            if stored != wanted[chunk_id] or live.get(stored.doc_id) != meta.get("generation"):
+                continue
+            stored_vector = np.asarray(embedding, dtype=np.float64)
+            norm = float(np.linalg.norm(stored_vector)) or 1.0
+            out[stored.chunk_id] = float(stored_vector @ query) / (norm * query_norm)
+        return out
 
     def _live_generations(self, doc_ids: set[str]) -> dict[str, str]:
         records = self.get_documents(sorted(doc_ids))

@@ -1,0 +1,76 @@
+"""The app factory: ``create_app(settings)`` builds a FastAPI app; nothing global."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from service.api import errors
+from service.api.deps import RateLimiter, require_key
+from service.api.metrics import Metrics
+from service.api.middleware import RequestContext
+from service.api.routes import ask, documents, health, openai_compat
+from service.api.runtime import Runtime
+from service.settings import Settings
+from service.wiring import Components, build
+
+DESCRIPTION = """Question answering over news articles. Every claim in an answer cites the
+exact sentence of the article it came from (`quote == text[start:end]`), with the article's
+outlet and date; when the corpus does not hold the answer, the reply says so
+(`answerable: false`)."""
+
+
+def create_app(
+    settings: Settings | None = None,
+    components: Components | None = None,
+    builder: Callable[[Settings], Components] = build,
+) -> FastAPI:
+    """A ready-to-serve app. ``components`` skips loading (tests build their own)."""
+    settings = settings or Settings()
+    runtime = Runtime(settings, components, builder)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start()
+        yield
+
+    app = FastAPI(
+        title="newsqa",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.limiter = (
+        RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
+    )
+
+    def index_stats() -> dict[str, int] | None:
+        try:
+            return runtime.components.index.stats()
+        except Exception:
+            return None
+
+    app.state.metrics = Metrics(index_stats)
+    errors.install(app)
+    protected = [Depends(require_key)]
+    app.include_router(health.router)
+    app.include_router(ask.router, dependencies=protected)
+    app.include_router(documents.router, dependencies=protected)
+    app.include_router(openai_compat.router, dependencies=protected)
+    app.add_middleware(
+        RequestContext,
+        metrics=app.state.metrics,
+        max_body_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_file_bytes + 64_000,
+    )
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` (several workers each build their own)."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return create_app(Settings())

@@ -1,0 +1,92 @@
+"""Domain errors and bad requests become JSON errors of one stable shape, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ingest.errors import BadInput, DocumentNotFound, IndexMismatch, IndexUnavailable
+from service.errors import InvalidRequest, LLMUnavailable
+
+log = logging.getLogger("newsqa.api")
+
+
+class NotReady(Exception):
+    """The index and models are still loading, or failed to load."""
+
+
+def error(
+    status: int, kind: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"type": kind, "message": message}}, status_code=status, headers=headers
+    )
+
+
+def _field(loc: tuple[object, ...] | list[object]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def describe_validation(exc: RequestValidationError) -> str:
+    """One line per problem, each naming the field: 'question: String should have ...'."""
+    lines = []
+    for problem in exc.errors()[:10]:
+        if problem.get("type") == "json_invalid":
+            lines.append(f"body is not valid JSON: {problem.get('msg')}")
+            continue
+        lines.append(f"{_field(problem.get('loc', ()))}: {problem.get('msg')}")
+    return "; ".join(lines)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error(422, "invalid_request", describe_validation(exc))
+
+    @app.exception_handler(InvalidRequest)
+    async def refused(_: Request, exc: InvalidRequest) -> JSONResponse:
+        return error(422, "invalid_request", str(exc))
+
+    @app.exception_handler(BadInput)
+    async def bad_input(_: Request, exc: BadInput) -> JSONResponse:
+        return error(422, "bad_document", f"{exc.where}: {exc.reason}")
+
+    @app.exception_handler(DocumentNotFound)
+    async def not_found(_: Request, exc: DocumentNotFound) -> JSONResponse:
+        return error(404, "not_found", str(exc))
+
+    @app.exception_handler(NotReady)
+    async def not_ready(_: Request, exc: NotReady) -> JSONResponse:
+        return error(503, "not_ready", str(exc), {"Retry-After": "5"})
+
+    @app.exception_handler(IndexUnavailable)
+    async def store_down(_: Request, exc: IndexUnavailable) -> JSONResponse:
+        return error(503, "index_unavailable", str(exc), {"Retry-After": "5"})
+
+    @app.exception_handler(IndexMismatch)
+    async def mismatch(_: Request, exc: IndexMismatch) -> JSONResponse:
+        return error(503, "index_mismatch", str(exc))
+
+    @app.exception_handler(LLMUnavailable)
+    async def llm_down(_: Request, exc: LLMUnavailable) -> JSONResponse:
+        return error(503, "llm_unavailable", exc.reason, {"Retry-After": "5"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kinds = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+                 413: "too_large", 429: "rate_limited"}  # fmt: skip
+        headers = dict(exc.headers) if exc.headers else None
+        return error(exc.status_code, kinds.get(exc.status_code, "http_error"),
+                     str(exc.detail), headers)  # fmt: skip
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error(500, "internal_error", "an unexpected error occurred; see the server log")

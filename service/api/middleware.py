@@ -1,0 +1,97 @@
+"""Request ids, one structured log line per request, metrics, and a body size limit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.api.metrics import Metrics
+
+log = logging.getLogger("newsqa.access")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class TooLarge(Exception):
+    pass
+
+
+class RequestContext:
+    """Pure ASGI middleware (streams pass through untouched)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, max_body_bytes: int,
+                 upload_bytes: int) -> None:  # fmt: skip
+        self.app = app
+        self.metrics = metrics
+        self.max_body = max_body_bytes
+        self.max_upload = upload_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        given = headers.get("x-request-id", "")
+        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        is_upload = headers.get("content-type", "").startswith("multipart/form-data")
+        limit = self.max_upload if is_upload else self.max_body
+        started = time.perf_counter()
+        status = 500
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await _too_large(send, request_id, limit, is_upload)
+            self._record(scope, 413, started, request_id)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise TooLarge
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-request-id", request_id.encode())]  # fmt: skip
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except TooLarge:
+            status = 413
+            await _too_large(send, request_id, limit, is_upload)
+        finally:
+            self._record(scope, status, started, request_id)
+
+    def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        seconds = time.perf_counter() - started
+        self.metrics.requests.labels(scope["method"], path, str(status)).inc()
+        self.metrics.request_seconds.labels(path).observe(seconds)
+        log.info(json.dumps({
+            "request_id": request_id, "method": scope["method"], "path": scope["path"],
+            "route": path, "status": status, "ms": round(seconds * 1000, 1),
+        }))  # fmt: skip
+
+
+async def _too_large(send: Send, request_id: str, limit: int, upload: bool) -> None:
+    what = "upload" if upload else "request body"
+    body = json.dumps(
+        {"error": {"type": "too_large", "message": f"{what} is over the {limit} byte limit"}}
+    ).encode()
+    await send({"type": "http.response.start", "status": 413, "headers": [
+        (b"content-type", b"application/json"), (b"x-request-id", request_id.encode()),
+        (b"content-length", str(len(body)).encode())]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,68 @@
+"""What a running API process holds: the settings, and the engine once it has loaded."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from service.api.errors import NotReady
+from service.settings import Settings
+from service.wiring import Components, build
+
+log = logging.getLogger("newsqa.api")
+
+
+class Runtime:
+    """Loads the index and models in the background so the process answers health checks
+    at once; routes that need the engine get ``NotReady`` (503) until it is there."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        components: Components | None = None,
+        builder: Callable[[Settings], Components] = build,
+    ) -> None:
+        self.settings = settings
+        self._components = components
+        self._builder = builder
+        self._error: str | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._components is not None or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._load, name="newsqa-load", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        try:
+            self._components = self._builder(self.settings)
+            log.info("index and models loaded")
+        except Exception as e:  # reported by /readyz and every route that needs it
+            self._error = f"{type(e).__name__}: {e}"
+            log.error("loading failed: %s", self._error)
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def components(self) -> Components:
+        if self._components is not None:
+            return self._components
+        if self._error:
+            raise NotReady(f"the service failed to load: {self._error}")
+        raise NotReady("the index and models are still loading; retry in a few seconds")
+
+    def readiness(self) -> tuple[bool, str]:
+        """(ready, reason) for /readyz: loaded, and the store answers."""
+        try:
+            parts = self.components
+        except NotReady as e:
+            return False, str(e)
+        try:
+            parts.index.heartbeat()
+        except Exception as e:
+            return False, f"the vector store does not answer: {e}"
+        return True, "ready"

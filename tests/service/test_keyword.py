@@ -1,0 +1,236 @@
+"""The BM25 keyword index against real Chroma: tokenising, filters, refresh by revision."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.embedding import LocalEmbedder
+from ingest.index import Filters, Index
+from ingest.model import Article, Chunk, Metadata
+from ingest.pipeline import Ingestor
+from service.keyword import KeywordIndex, tokenize
+from service.settings import Settings
+from tests.conftest import CORPUS, DEMO_IDS
+
+# The same small dated articles the index's own filter test uses.
+FILTER_ARTICLES: list[tuple[str, str | None, date | None]] = [
+    ("a", "Reuters", date(2017, 3, 29)),
+    ("b", "TASS", date(2022, 10, 11)),
+    ("c", "Reuters", date(2024, 12, 26)),
+    ("d", None, None),
+]
+FILTER_CASES: list[tuple[Filters, set[str]]] = [
+    (Filters(), {"a", "b", "c", "d"}),
+    (Filters(sources=("Reuters",)), {"a", "c"}),
+    (Filters(sources=("TASS", "Nobody")), {"b"}),
+    (Filters(doc_ids=("b", "d")), {"b", "d"}),
+    (Filters(published_after=date(2022, 1, 1)), {"b", "c"}),
+    (Filters(published_after=date(2022, 10, 11)), {"b", "c"}),
+    (Filters(published_before=date(2022, 10, 11)), {"a", "b"}),
+    (Filters(published_after=date(2018, 1, 1), published_before=date(2023, 1, 1)), {"b"}),
+    (Filters(sources=("Reuters",), published_after=date(2020, 1, 1)), {"c"}),
+    (Filters(doc_ids=("d",), published_after=date(2000, 1, 1)), set()),
+]
+
+
+def service_settings(tmp: Path, **overrides: Any) -> Settings:
+    """Run-time settings for a test: no .env file, the index under ``tmp``."""
+    values: dict[str, Any] = {"data_dir": tmp / "index", "corpus_dir": CORPUS}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def demo_index(tmp: Path, embedder: LocalEmbedder) -> Index:
+    """An embedded index holding the demo corpus."""
+    index = Index(service_settings(tmp), embedder)
+    Ingestor(index).sync_paths([CORPUS])
+    return index
+
+
+def filter_index(tmp: Path, embedder: LocalEmbedder) -> Index:
+    """An embedded index holding ``FILTER_ARTICLES``."""
+    index = Index(service_settings(tmp), embedder)
+    ingestor = Ingestor(index)
+    for doc_id, source, day in FILTER_ARTICLES:
+        text = f"Lavrov spoke about talks with Washington in article {doc_id}."
+        ingestor.put(Article(doc_id, text, Metadata(source=source, published=day)))
+    return index
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> KeywordIndex:
+    return KeywordIndex(demo_index(tmp_path_factory.mktemp("demo"), embedder))
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> KeywordIndex:
+    return KeywordIndex(filter_index(tmp_path_factory.mktemp("dated"), embedder))
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        (
+            "Russia’s stated preconditions for peace talks?",
+            ["russia", "stated", "precondition", "peace", "talk"],
+        ),
+        ("The U.S. and the U.N. met.", ["us", "un", "met"]),
+        ("1,000 troops and a 2.5% rise", ["1000", "troop", "2.5", "rise"]),
+        (
+            "Lieutenant-General Keith Kellogg's plan",
+            ["lieutenant", "general", "keith", "kellogg", "plan"],
+        ),
+        ("Erdoğan didn't go; ERDOGAN did.", ["erdogan", "go", "erdogan"]),
+        ("“Quotes”, (brackets) and — dashes!", ["quote", "bracket", "dashe"]),
+        ("studies of the gas crisis", ["study", "gas", "crisis"]),
+        ("what is it that they were not?", []),
+        ("", []),
+    ],
+)
+def test_tokenize(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens
+
+
+def test_exact_terms_are_found_best_first(demo: KeywordIndex) -> None:
+    hits = demo.search("Kellogg", top_k=10)
+    assert hits and all("Kellogg" in chunk.text for chunk, _ in hits)
+    assert hits[0][0].doc_id == DEMO_IDS[0]
+    scores = [score for _, score in hits]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+    assert len(demo.search("Lavrov", top_k=3)) == 3
+
+
+@pytest.mark.parametrize("query", ["", "   ", "what is it that they were?", "xyzzyplugh"])
+def test_queries_without_known_terms_find_nothing(demo: KeywordIndex, query: str) -> None:
+    assert demo.search(query, top_k=5) == []
+
+
+def test_returned_chunks_are_exact_slices_of_their_documents(demo: KeywordIndex) -> None:
+    for chunk, _ in demo.search("Lavrov Trump Ukraine talks", top_k=50):
+        text = demo.index.get_document(chunk.doc_id).text
+        assert text is not None and text[chunk.start : chunk.end] == chunk.text
+
+
+@pytest.mark.parametrize(("filters", "expected"), FILTER_CASES)
+def test_filters_match_chroma_exactly(
+    dated: KeywordIndex, filters: Filters, expected: set[str]
+) -> None:
+    keyword = {chunk.doc_id for chunk, _ in dated.search("Lavrov talks", 10, filters)}
+    dense = {hit.chunk.doc_id for hit in dated.index.query("Lavrov talks", 10, filters)}
+    assert keyword == dense == expected
+
+
+def test_empty_index_finds_nothing_then_sees_writes_deletes_and_updates(
+    tmp_path: Path, embedder: LocalEmbedder
+) -> None:
+    index = Index(service_settings(tmp_path), embedder)
+    keyword = KeywordIndex(index, refresh_seconds=0.1)
+    assert keyword.search("walrus", 5) == [] and keyword.chunk_count == 0
+
+    ingestor = Ingestor(index)
+    ingestor.put(Article("w", "A walrus was seen on the beach."))
+    ingestor.put(Article("s", "The seals stayed in the water."))
+    time.sleep(0.15)
+    assert [c.doc_id for c, _ in keyword.search("walrus", 5)] == ["w"]
+
+    ingestor.put(Article("w", "A narwhal was seen in the bay."))
+    index.delete_document("s")
+    time.sleep(0.15)
+    assert keyword.search("walrus", 5) == [] and keyword.search("seals", 5) == []
+    assert [c.text for c, _ in keyword.search("narwhal", 5)] == ["A narwhal was seen in the bay."]
+    assert keyword.revision == index.revision()
+
+
+def test_a_write_stays_unseen_until_the_refresh_interval_passes(
+    tmp_path: Path, embedder: LocalEmbedder
+) -> None:
+    index = Index(service_settings(tmp_path), embedder)
+    Ingestor(index).put(Article("one", "Otters float on their backs."))
+    keyword = KeywordIndex(index, refresh_seconds=60)
+    assert len(keyword.search("otters", 5)) == 1
+    Ingestor(index).put(Article("two", "Otters hold hands while asleep."))
+    assert len(keyword.search("otters", 5)) == 1  # checked less than 60 s ago
+    assert keyword.refresh() is True and keyword.refresh() is False
+    assert len(keyword.search("otters", 5)) == 2
+
+
+class GatedIndex(Index):
+    """The real index whose chunk listing waits for a gate, to hold a rebuild in progress."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+        self.gate.set()
+        self.entered = threading.Event()
+
+    def iter_chunks(self) -> Iterator[Chunk]:
+        self.entered.set()
+        assert self.gate.wait(60)
+        yield from super().iter_chunks()
+
+
+def test_searches_keep_using_the_old_build_while_another_thread_rebuilds(
+    tmp_path: Path, embedder: LocalEmbedder
+) -> None:
+    index = GatedIndex(service_settings(tmp_path), embedder)
+    Ingestor(index).put(Article("old", "Puffins nest on the cliffs."))
+    keyword = KeywordIndex(index, refresh_seconds=0.05)
+    assert len(keyword.search("puffins", 5)) == 1
+
+    index.gate.clear()
+    index.entered.clear()
+    Ingestor(index).put(Article("new", "Gannets dive for fish."))
+    time.sleep(0.1)
+    rebuilt: list[list[tuple[Chunk, float]]] = []
+    rebuilder = threading.Thread(target=lambda: rebuilt.append(keyword.search("gannets", 5)))
+    rebuilder.start()
+    try:
+        assert index.entered.wait(30), "the rebuild did not start"
+        started = time.monotonic()
+        assert len(keyword.search("puffins", 5)) == 1  # the old build answers at once
+        assert keyword.search("gannets", 5) == []
+        assert time.monotonic() - started < 1.0
+    finally:
+        index.gate.set()
+        rebuilder.join(30)
+    assert [[c.doc_id for c, _ in hits] for hits in rebuilt] == [["new"]]
+    assert keyword.revision == index.revision()
+
+
+def test_concurrent_searches_during_writes_never_fail(
+    tmp_path: Path, embedder: LocalEmbedder
+) -> None:
+    index = Index(service_settings(tmp_path), embedder)
+    keyword = KeywordIndex(index, refresh_seconds=0.01)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        try:
+            while not stop.is_set():
+                hits = keyword.search("heron river", 10)
+                scores = [score for _, score in hits]
+                assert scores == sorted(scores, reverse=True)
+        except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=search) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    try:
+        for i in range(6):
+            Ingestor(index).put(Article(f"h{i}", f"Heron number {i} waded in the river."))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert errors == []
+    keyword.refresh()
+    assert {c.doc_id for c, _ in keyword.search("heron", 10)} == {f"h{i}" for i in range(6)}
