@@ -12,19 +12,20 @@ visible and a re-run converges to the state of one clean run.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
 from ingest.embedding import Embedder
-from ingest.errors import DocumentNotFound, IndexMismatch, IndexUnavailable
+from ingest.errors import DocumentNotFound, IndexMismatch, IndexUnavailable, IngestError
 from ingest.model import Article, Chunk, Span, epoch_of
 from ingest.settings import IndexSettings
 
@@ -127,6 +128,40 @@ def _record_from(doc_id: str, meta: dict[str, Any], text: str | None) -> Documen
     )
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _store_call(fn: Callable[P, R]) -> Callable[P, R]:
+    """Chroma failures (server down, disk errors) become ``IndexUnavailable`` with a reason."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except IngestError:
+            raise
+        except Exception as e:
+            raise IndexUnavailable(f"the vector store failed ({fn.__name__}): {e}") from e
+
+    return wrapper
+
+
+def _store_iter(fn: Callable[P, Iterator[R]]) -> Callable[P, Iterator[R]]:
+    """``_store_call`` for generators."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Iterator[R]:
+        try:
+            yield from fn(*args, **kwargs)
+        except IngestError:
+            raise
+        except Exception as e:
+            raise IndexUnavailable(f"the vector store failed ({fn.__name__}): {e}") from e
+
+    return wrapper
+
+
 def make_client(settings: IndexSettings) -> Any:
     """A Chroma client: HTTP to a server when CHROMA_HOST is set, else embedded on disk."""
     import chromadb
@@ -181,6 +216,7 @@ class Index:
         if identity and not stored:
             self._chunks.modify(metadata={**(self._chunks.metadata or {}), "embedding": identity})
 
+    @_store_call
     def revision(self) -> str:
         """A token that changes whenever any process writes or deletes a document."""
         docs = self._client.get_collection(self.settings.documents_collection)
@@ -193,6 +229,7 @@ class Index:
 
     # ---- documents -------------------------------------------------------------------
 
+    @_store_call
     def get_document(self, doc_id: str, with_text: bool = True) -> DocumentRecord:
         """One ready document; ``DocumentNotFound`` when absent or being deleted."""
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
@@ -205,6 +242,7 @@ class Index:
         text = got["documents"][0] if with_text else None
         return _record_from(doc_id, meta, text)
 
+    @_store_call
     def get_documents(
         self, doc_ids: Sequence[str], with_text: bool = False
     ) -> dict[str, DocumentRecord]:
@@ -222,6 +260,7 @@ class Index:
             out[doc_id] = _record_from(doc_id, meta, text)
         return out
 
+    @_store_iter
     def iter_documents(self, include_deleting: bool = False) -> Iterator[DocumentRecord]:
         """Every document record (without text), in pages."""
         offset = 0
@@ -235,6 +274,7 @@ class Index:
                     yield record
             offset += len(got["ids"])
 
+    @_store_call
     def list_documents(self, offset: int = 0, limit: int = 50) -> list[DocumentRecord]:
         """A page of ready documents, sorted by id."""
         records = sorted(
@@ -244,6 +284,7 @@ class Index:
 
     # ---- writes ----------------------------------------------------------------------
 
+    @_store_call
     def write_document(self, article: Article, chunks: Sequence[Chunk], content_hash: str) -> None:
         """Replace a document and its chunks, crash-safely.
 
@@ -273,6 +314,7 @@ class Index:
         self._put_record(article, content_hash, READY, len(chunks))
         self._bump_revision()
 
+    @_store_call
     def delete_document(self, doc_id: str) -> None:
         """Remove a document and its chunks; safe to repeat after an interruption."""
         got = self._docs.get(ids=[doc_id], include=["metadatas"])
@@ -335,6 +377,7 @@ class Index:
             raise IndexUnavailable("querying needs an embedder")
         return self.embedder.embed_query(text)
 
+    @_store_call
     def query(
         self,
         text: str,
@@ -376,6 +419,7 @@ class Index:
             hits.append(ChunkHit(_chunk_from(chunk_id, body, dict(meta)), 1.0 - float(dist)))
         return hits[:top_k]
 
+    @_store_iter
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every live chunk (for the keyword index), in pages."""
         live = {r.doc_id: r.content_hash[:16] for r in self.iter_documents()}
@@ -392,6 +436,7 @@ class Index:
                     yield _chunk_from(chunk_id, body, meta)
             offset += len(got["ids"])
 
+    @_store_call
     def similarities(self, vector: Sequence[float], chunks: Sequence[Chunk]) -> dict[str, float]:
         """Cosine similarity of ``vector`` with the stored embedding of each chunk, by chunk_id.
 
@@ -426,10 +471,12 @@ class Index:
         records = self.get_documents(sorted(doc_ids))
         return {d: r.content_hash[:16] for d, r in records.items()}
 
+    @_store_call
     def stored_chunks(self) -> int:
         """Every chunk record on disk, stale generations included (for consistency checks)."""
         return int(self._chunks.count())
 
+    @_store_call
     def stats(self) -> dict[str, int]:
         """How many ready documents and live chunks the index holds."""
         docs = [r for r in self.iter_documents() if r.state == READY]

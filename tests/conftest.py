@@ -54,46 +54,53 @@ def corpus_copy(tmp_path: Path) -> Path:
     return target
 
 
+class ChromaServer:
+    """A real ``chroma run`` on a free loopback port, stopped on exit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.host, self.port = "127.0.0.1", free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> ChromaServer:
+        chroma = Path(sys.executable).parent / "chroma"
+        self.log = open(self.path / "server.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [str(chroma), "run", "--path", str(self.path / "db")]
+            + ["--host", self.host, "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://{self.host}:{self.port}/api/v2/heartbeat"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    return self
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        "chroma run did not start: " + (self.path / "server.log").read_text()
+                    ) from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """A real ``chroma run`` server on a free loopback port."""
-    chroma = Path(sys.executable).parent / "chroma"
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = open(path / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(path / "db"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(
-                    "chroma run did not start: " + (path / "server.log").read_text()
-                ) from None
-            time.sleep(0.2)
-    try:
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    """A real ``chroma run`` server on a free loopback port, shared by the session."""
+    with ChromaServer(tmp_path_factory.mktemp("chroma-server")) as server:
+        yield server.host, server.port

@@ -31,8 +31,8 @@ class CountingEmbedder:
         return self.inner.embed_query(text)
 
 
-class Interrupted(Exception):
-    pass
+class Interrupted(BaseException):
+    """Like Ctrl-C: not an Exception, so nothing on the way converts it."""
 
 
 class InterruptAfter(CountingEmbedder):
