@@ -15,7 +15,7 @@ import numpy as np
 
 from ingest.model import Span
 from service.answers import Passage
-from service.citations import Verifier
+from service.citations import Verifier, evidence_of
 from service.intents import cue_score, intents_of
 from service.text import content_stems, lexical_recall, looks_like_injection
 
@@ -51,7 +51,7 @@ def answer_shape(question: str) -> tuple[int, float]:
 DUPLICATE = 0.9
 # Support (see citations.Verifier) above which a sentence of another article is cited as
 # a second source of a chosen sentence.
-CORROBORATION = 0.4
+CORROBORATION = 0.5
 SAME_DOC_PENALTY = 0.0
 
 
@@ -151,16 +151,15 @@ class ExtractiveAnswerer:
 
     def _with_sources(self, picked: Candidate, ranked: Sequence[Candidate]) -> Candidate:
         """The candidate with the passages of other articles that say the same thing."""
-        others = [c for c in ranked if c.passage.doc_id != picked.passage.doc_id]
-        if not others:
-            return picked
-        support = self.verifier.support([picked.text], [c.text for c in others])[0]
-        also: dict[str, int] = {}
-        for i in sorted(range(len(others)), key=lambda i: -support[i]):
-            doc_id = others[i].passage.doc_id
-            if support[i] >= CORROBORATION and doc_id not in also and len(also) < 2:
-                also[doc_id] = others[i].passage.number
-        return replace(picked, also=tuple(also.values()))
+        found: dict[str, tuple[float, int]] = {}
+        for passage in {c.passage.number: c.passage for c in ranked}.values():
+            if passage.doc_id == picked.passage.doc_id:
+                continue
+            _, score = self.verifier.best(picked.text, evidence_of(passage))
+            if score >= CORROBORATION and score > found.get(passage.doc_id, (0.0, 0))[0]:
+                found[passage.doc_id] = (score, passage.number)
+        best = sorted(found.values(), reverse=True)[:2]
+        return replace(picked, also=tuple(number for _, number in best))
 
     def answer(self, question: str, passages: Sequence[Passage]) -> str:
         """The answer text: chosen sentences with ``[n]`` markers, a paragraph per article."""
