@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run ingest test lint typecheck pytest clean
+.PHONY: install run ingest test lint typecheck pytest browser clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,11 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest
 
-test: lint typecheck pytest
+# The page's tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: lint typecheck browser pytest
 
 clean:
 	rm -rf $(VENV) data/index .mypy_cache .pytest_cache .ruff_cache

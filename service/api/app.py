@@ -5,8 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import Depends, FastAPI
+from fastapi.responses import FileResponse
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from service.api import errors
 from service.api.deps import RateLimiter, require_key
@@ -61,6 +66,7 @@ def create_app(
     app.include_router(ask.router, dependencies=protected)
     app.include_router(documents.router, dependencies=protected)
     app.include_router(openai_compat.router, dependencies=protected)
+    mount_page(app)
     app.add_middleware(
         RequestContext,
         metrics=app.state.metrics,
@@ -68,6 +74,37 @@ def create_app(
         upload_bytes=settings.max_file_bytes + 64_000,
     )
     return app
+
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# The page loads nothing from elsewhere, and article text can never run as script.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+class PageFiles(StaticFiles):
+    """The page's static files, revalidated on every load so an upgrade shows at once."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers.update(PAGE_HEADERS)
+        return response
+
+
+def mount_page(app: FastAPI) -> None:
+    """The chat page at ``/`` and its files at ``/static``, outside the API-key check (the
+    page sends the key itself)."""
+    app.mount("/static", PageFiles(directory=STATIC_DIR), name="static")
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
 
 def app_from_environment() -> FastAPI:
