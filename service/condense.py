@@ -15,10 +15,13 @@ _QUESTION_WORDS = {"what", "who", "when", "where", "why", "how", "which", "did",
 
 
 def names_in(text: str) -> list[str]:
-    """Capitalised names in a question (its first word only when it is not a question word)."""
+    """Capitalised names in a question. Its first word counts only when a name goes on after
+    it ('Ned Price said ...'), not when it merely opens the sentence ('Besides, ...')."""
     found = []
     for match in _NAME.finditer(text):
         words = [_trim(w) for w in match.group(0).split() if w.lower() not in _QUESTION_WORDS]
+        if match.start() == len(text) - len(text.lstrip()) and len(words) == 1:
+            continue
         words = [w for w in words if w.lower() not in STOPWORDS]
         if words:
             found.append(" ".join(words))

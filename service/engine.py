@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from ingest.index import Filters
-from service.answerability import assess
+from service.answerability import asked_event, assess, states_event
 from service.answers import Answer, Mode, Passage, Turn
 from service.backends.base import ChatBackend, Message
 from service.backends.extractive import ExtractiveAnswerer
@@ -158,7 +158,7 @@ class AnswerEngine:
                 answer.mode = "extractive"
                 for sentence in _pieces(text):
                     yield Token(sentence)
-            self._finish(answer, text, passages, strict)
+            self._finish(answer, standalone, text, passages, strict)
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(started)
         answer.timings_ms = timings
@@ -242,7 +242,14 @@ class AnswerEngine:
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    def _finish(self, answer: Answer, text: str, passages: Sequence[Passage], strict: bool) -> None:
+    def _finish(
+        self,
+        answer: Answer,
+        question: str,
+        text: str,
+        passages: Sequence[Passage],
+        strict: bool,
+    ) -> None:
         """Verify ``text``; refuse when nothing in it is supported by the sources."""
         if _is_refusal(text, self.refusal):
             answer.refusal_reason = f"the {answer.mode} backend found no answer in the sources"
@@ -250,6 +257,12 @@ class AnswerEngine:
         verified = verify(text, passages, self.verifier, strict=strict)
         if verified.supported_claims == 0:
             answer.refusal_reason = "no sentence of the answer is supported by the sources"
+            return
+        if answer.mode == "extractive" and not states_event(
+            question, [s.text for s in verified.sentences]
+        ):
+            event = asked_event(question)
+            answer.refusal_reason = f"the sources do not say that this was {event}d or done"
             return
         answer.answer = verified.text
         answer.answerable = True

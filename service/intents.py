@@ -32,10 +32,12 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "time",
-        re.compile(r"^\s*when\b|\bwhat (day|date|year|month)\b", re.I),
-        re.compile(rf"\b(19|20)\d\d\b|\b{_MONTH}\s+\d|\b(monday|tuesday|wednesday|thursday|"
-                   r"friday|saturday|sunday)\b|\bmid-\w+|\b(yesterday|last (week|month|year))\b",
+        re.compile(r"^\s*when\b|\b(what|which) (day|date|year|month|time)\b|\bhow long ago\b",
                    re.I),
+        re.compile(rf"\b(19|20)\d\d\b|\b{_MONTH}\s+\d|\b(monday|tuesday|wednesday|thursday|"
+                   r"friday|saturday|sunday)\b|\bmid-\w+|\b(yesterday|last (week|month|year))\b|"
+                   r"\b(january|february|march|april|june|july|august|september|october|"
+                   r"november|december)\b|\b(this|next|last) (week|month|year)\b", re.I),
     ),
     Intent(
         "quantity",

@@ -177,7 +177,8 @@ class ExtractiveAnswerer:
 def _is_claim(text: str) -> bool:
     if looks_like_injection(text) or _NOT_A_CLAIM.match(text.strip()):
         return False
-    if len(content_stems(text)) < 4:
+    # A short quote with its speaker ("“This is a lie,” Lavrov said.") is a claim too.
+    if len(content_stems(text)) < (2 if re.search(r"[“\"]", text) else 4):
         return False
     return bool(re.search(r"[.!?…”\"’)]\s*$", text))
 
