@@ -1,0 +1,1 @@
+"""Evaluation: question sets (data), a runner over the service's own answer engine, reports."""

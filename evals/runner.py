@@ -1,0 +1,270 @@
+"""Run question sets through the same ``AnswerEngine`` the service uses, on a fresh temporary
+index per suite, and score every reply (and the LlamaIndex baseline's, when asked)."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from evals.metrics import (
+    CaseResult,
+    CitationResult,
+    alce_citations,
+    by_category,
+    facts_found,
+    summarise,
+)
+from evals.schema import DATASETS, Case, Dataset, DatasetError, load_dataset
+from evals.systems import NewsqaSystem, Reply, System
+from ingest.embedding import Embedder, make_embedder
+from ingest.index import Index
+from ingest.loaders import find_files, load_file
+from ingest.model import Article
+from ingest.pipeline import Ingestor
+from service.citations import SUPPORT_JUDGE, Verifier
+from service.engine import RequestMode
+from service.settings import Settings
+from service.wiring import build
+
+RESULTS_VERSION = 1
+# Retrieval metrics look at this many passages at least (hit@5 needs five).
+MIN_RETRIEVAL_K = 5
+
+
+@dataclass
+class Suite:
+    """Cases and the articles they are asked over; each suite gets its own fresh index."""
+
+    name: str
+    cases: list[Case]
+    articles: list[Article]
+
+
+class QueryCache:
+    """The run's embedder, remembering query vectors within one case, so measuring retrieval
+    after the engine answered does not embed the same question again (and so does not add
+    to the run's time). ``forget`` before each case keeps the engine's own timings honest."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.llama_model = getattr(inner, "llama_model", None)
+        self._queries: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        if text not in self._queries:
+            self._queries[text] = self.inner.embed_query(text)
+        return self._queries[text]
+
+    def forget(self) -> None:
+        self._queries.clear()
+
+
+@dataclass
+class RunOptions:
+    mode: RequestMode = "extractive"
+    now: date = field(default_factory=date.today)
+    baseline: bool = False
+    progress: bool = True
+
+
+def load_corpus(folder: Path, max_bytes: int) -> list[Article]:
+    """Every article under ``folder``, read as ``python -m ingest`` reads it."""
+    files, failed = find_files([folder])
+    if failed:
+        raise DatasetError(failed[0].where, None, f"cannot read the corpus: {failed[0].reason}")
+    return [article for path in files for article in load_file(path, max_bytes)]
+
+
+def yaml_suite(path: Path, limit: int | None, max_bytes: int) -> tuple[Dataset, Suite]:
+    """A YAML question set and the corpus folder it names."""
+    dataset = load_dataset(path).limited(limit)
+    corpus = dataset.corpus_path(path)
+    if corpus is None:
+        raise DatasetError(str(path), None, "the dataset names no 'corpus' folder to index")
+    return dataset, Suite(dataset.name, dataset.cases, load_corpus(corpus, max_bytes))
+
+
+def resolve(
+    name: str, limit: int | None, max_bytes: int, rgb_path: Path
+) -> tuple[str, list[Suite]]:
+    """``demo``, a YAML path, ``rgb`` or ``rgb:<mode>`` -> (label, suites)."""
+    if name == "rgb" or name.startswith("rgb:"):
+        from evals import rgb
+
+        modes = rgb.MODES if name == "rgb" else (name.split(":", 1)[1],)
+        return name, rgb.suites(rgb_path, modes, limit)
+    path = DATASETS / "demo.yaml" if name == "demo" else Path(name)
+    dataset, suite = yaml_suite(path, limit, max_bytes)
+    return dataset.name, [suite]
+
+
+class Scorer:
+    """Scores replies against cases, reading quotes back from the index's stored text."""
+
+    def __init__(self, index: Index, verifier: Verifier) -> None:
+        self.index = index
+        self.verifier = verifier
+        self._texts: dict[str, str] = {}
+
+    def judge(self, claim: str, evidence: str) -> float:
+        return float(self.verifier.support([claim], [evidence])[0, 0])
+
+    def text_of(self, doc_id: str) -> str:
+        if doc_id not in self._texts:
+            found = self.index.get_documents([doc_id], with_text=True).get(doc_id)
+            self._texts[doc_id] = (found.text or "") if found else ""
+        return self._texts[doc_id]
+
+    def exact(self, doc_id: str, quote: str, start: int | None, end: int | None) -> bool:
+        return start is not None and end is not None and self.text_of(doc_id)[start:end] == quote
+
+    def score(self, case: Case, reply: Reply, as_of: date) -> CaseResult:
+        answered = reply.answerable
+        by_marker = {q.marker: q for q in reply.citations}
+        claims = [
+            (text, [by_marker[m].quote for m in markers if m in by_marker])
+            for text, markers in (reply.claims if answered else [])
+        ]
+        supported, precise = alce_citations(claims, self.judge, self.verifier.min_support)
+        cited = " \n".join(q.quote for q in reply.citations)
+        none = [False] * len(case.facts)
+        cited_docs = {q.doc_id for q in reply.citations}
+        sides = None
+        if case.sides:
+            sides = answered and all(cited_docs & set(side) for side in case.sides)
+        return CaseResult(
+            id=case.id,
+            category=case.category,
+            question=case.question,
+            expected_answerable=case.answerable,
+            answerable=answered,
+            answer=reply.answer,
+            gold_doc_ids=list(case.gold_doc_ids),
+            retrieved=list(reply.retrieved),
+            facts=[list(f) for f in case.facts],
+            facts_present=facts_found(case.facts, reply.answer) if answered else none,
+            facts_cited=facts_found(case.facts, cited) if answered else none,
+            sentences_supported=supported,
+            citations_precise=precise,
+            citations=[
+                CitationResult(
+                    q.marker,
+                    q.doc_id,
+                    q.quote,
+                    q.start,
+                    q.end,
+                    self.exact(q.doc_id, q.quote, q.start, q.end),
+                )  # fmt: skip
+                for q in reply.citations
+            ],
+            sides_cited=sides,
+            timings_ms=dict(reply.timings_ms),
+            standalone_question=reply.standalone_question,
+            refusal_reason=reply.refusal_reason,
+            as_of=(case.as_of or as_of).isoformat(),
+        )
+
+
+def run(
+    label: str,
+    suites: Sequence[Suite],
+    settings: Settings,
+    options: RunOptions,
+    embedder: Embedder | None = None,
+) -> dict[str, Any]:
+    """Run every suite and return the results (the ``results.json`` object)."""
+    started, clock = datetime.now(UTC), time.perf_counter()
+    cache = QueryCache(embedder or make_embedder(settings))
+    k = max(settings.top_k, MIN_RETRIEVAL_K)
+    results: dict[str, list[CaseResult]] = {}
+    descriptions: dict[str, str] = {}
+    total = sum(len(s.cases) for s in suites)
+    bar = tqdm(total=total, desc=f"eval {label}", unit="case", disable=not options.progress)
+    for suite in suites:
+        _check_gold(suite)
+        with tempfile.TemporaryDirectory(prefix="newsqa-eval-") as tmp:
+            local = settings.model_copy(
+                update={"data_dir": Path(tmp) / "index", "chroma_host": None, "collection": "evals"}
+            )
+            parts = build(local, cache)
+            ingestor = Ingestor(parts.index)
+            for article in suite.articles:
+                ingestor.put(article)
+            systems: list[System] = [NewsqaSystem(parts, options.mode, k)]
+            if options.baseline:
+                from evals.baseline import LlamaIndexBaseline
+
+                systems.append(LlamaIndexBaseline(parts, k, use_chat=options.mode != "extractive"))
+            scorer = Scorer(parts.index, parts.engine.verifier)
+            _warm_up(systems)
+            for case in suite.cases:
+                bar.set_postfix_str(f"{suite.name}:{case.id}"[:40])
+                for system in systems:
+                    cache.forget()
+                    result = scorer.score(case, system.reply(case), options.now)
+                    results.setdefault(system.name, []).append(result)
+                    descriptions[system.name] = system.description
+                bar.update(1)
+    bar.close()
+    return {
+        "version": RESULTS_VERSION,
+        "dataset": label,
+        "suites": [
+            {"name": s.name, "cases": len(s.cases), "articles": len(s.articles)} for s in suites
+        ],
+        "mode": options.mode,
+        "now": options.now.isoformat(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - clock, 1),
+        "retrieval_k": k,
+        "support_judge": SUPPORT_JUDGE,
+        "support_threshold": settings.min_support,
+        "settings": _settings_snapshot(settings, cache),
+        "systems": {
+            name: {
+                "description": descriptions[name],
+                "summary": summarise(cases),
+                "categories": by_category(cases),
+                "cases": [c.to_dict() for c in cases],
+            }
+            for name, cases in results.items()
+        },
+    }
+
+
+def _check_gold(suite: Suite) -> None:
+    known = {a.doc_id for a in suite.articles}
+    for case in suite.cases:
+        missing = [d for d in [*case.gold_doc_ids, *case.restrict_to] if d not in known]
+        if missing:
+            raise DatasetError(
+                suite.name, None, f"case {case.id!r} names documents not in the corpus: {missing}"
+            )
+
+
+def _warm_up(systems: Sequence[System]) -> None:
+    """One unrecorded question per system, so first-call model loading is not a latency."""
+    probe = Case(id="warm-up", question="What happened?", category="warm-up", answerable=False)
+    for system in systems:
+        system.reply(probe)
+
+
+def _settings_snapshot(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+    names = (
+        "llm", "llm_model", "top_k", "candidates", "max_chunks_per_doc", "min_relevance",
+        "min_support", "chunk_size", "chunk_overlap",
+    )  # fmt: skip
+    snapshot = {name: getattr(settings, name) for name in names}
+    snapshot["embedding"] = getattr(embedder, "name", settings.embedding)
+    return snapshot
