@@ -42,11 +42,7 @@ class DocumentDetail(DocumentSummary):
     @classmethod
     def of(cls, record: DocumentRecord) -> DocumentDetail:
         return cls(
-            doc_id=record.doc_id,
-            title=record.title,
-            source=record.source,
-            published=record.published,
-            chunks=record.chunks,
+            **DocumentSummary.of(record).model_dump(),
             authors=list(record.authors),
             url=record.url,
             text=record.text or "",
