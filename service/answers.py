@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.index import DocumentRecord
-from ingest.model import Chunk
+from ingest.model import Chunk, Span
 
 Mode = Literal["openai", "llamacpp", "extractive"]
 
@@ -24,6 +24,11 @@ class Passage:
     @property
     def doc_id(self) -> str:
         return self.chunk.doc_id
+
+    def quote(self, span: Span) -> str:
+        """The document's text at ``span`` (absolute offsets inside this passage's chunk)."""
+        offset = self.chunk.start
+        return self.chunk.text[span.start - offset : span.end - offset]
 
 
 @dataclass(frozen=True)

@@ -67,18 +67,13 @@ def markers_in(text: str) -> list[int]:
 def evidence_of(passage: Passage) -> list[Evidence]:
     """Every sentence of a passage, and every pair of adjacent sentences, as quotes."""
     chunk = passage.chunk
-    spans = [s for s in chunk.sentences if not looks_like_injection(_slice(passage, s))]
-    out = [Evidence(passage, s, _slice(passage, s)) for s in spans]
+    spans = [s for s in chunk.sentences if not looks_like_injection(passage.quote(s))]
+    out = [Evidence(passage, s, passage.quote(s)) for s in spans]
     for a, b in zip(spans, spans[1:], strict=False):
         if b.start - a.end <= 2:
             pair = Span(a.start, b.end)
-            out.append(Evidence(passage, pair, _slice(passage, pair)))
+            out.append(Evidence(passage, pair, passage.quote(pair)))
     return out
-
-
-def _slice(passage: Passage, span: Span) -> str:
-    offset = passage.chunk.start
-    return passage.chunk.text[span.start - offset : span.end - offset]
 
 
 _MARKERS_AFTER_END = re.compile(r"([.!?…]+[\"”’)]*)((?:[ \t]*\[[^\[\]\n]{1,40}\])+)")

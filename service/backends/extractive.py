@@ -90,10 +90,9 @@ class ExtractiveAnswerer:
         seen: set[tuple[str, int, int]] = set()
         found: list[tuple[Passage, Span, str]] = []
         for passage in passages:
-            offset = passage.chunk.start
             for span in passage.chunk.sentences:
                 key = (passage.doc_id, span.start, span.end)
-                text = passage.chunk.text[span.start - offset : span.end - offset]
+                text = passage.quote(span)
                 if key in seen or not _is_claim(text):
                     continue
                 seen.add(key)
