@@ -61,6 +61,11 @@ class Case(BaseModel):
         default_factory=list,
         description="Doc ids the search is restricted to (the API's doc_ids filter).",
     )
+    cite_only: list[str] = Field(
+        default_factory=list,
+        description="When set, a good answer cites no document outside these (a date "
+        "filter taken from the question, honoured).",
+    )
 
     @field_validator("facts")
     @classmethod
