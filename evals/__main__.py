@@ -88,8 +88,9 @@ def _run(args: argparse.Namespace) -> int:
 
     from evals import report
     from evals.metrics import check_thresholds
-    from evals.runner import RunOptions, resolve, run
+    from evals.runner import RunOptions, run
     from evals.schema import DatasetError, load_thresholds
+    from evals.suites import resolve
     from ingest.errors import IngestError
     from service.errors import ServiceError
     from service.settings import Settings

@@ -32,7 +32,7 @@ from evals.schema import Case
 from evals.systems import Quote, Reply
 from ingest.index import make_client
 from ingest.sentences import split_sentences
-from service.citations import markers_in, split_claims
+from service.grounding.citations import markers_in, split_claims
 from service.wiring import Components
 
 _SOURCE_LABEL = re.compile(r"^Source (\d+):\n")

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.runner import Suite
-from evals.schema import Case, DatasetError
+from evals.schema import Case, DatasetError, Suite
 from ingest.model import Article, Metadata
 
 MODES = ("accuracy", "rejection", "conflict")

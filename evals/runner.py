@@ -21,30 +21,19 @@ from evals.metrics import (
     facts_found,
     summarise,
 )
-from evals.schema import DATASETS, Case, Dataset, DatasetError, load_dataset
+from evals.schema import Case, DatasetError, Suite
 from evals.systems import NewsqaSystem, Reply, System
 from ingest.embedding import Embedder, make_embedder
 from ingest.index import Index
-from ingest.loaders import find_files, load_file
-from ingest.model import Article
 from ingest.pipeline import Ingestor
-from service.citations import SUPPORT_JUDGE, Verifier
 from service.engine import RequestMode
+from service.grounding.citations import SUPPORT_JUDGE, Verifier
 from service.settings import Settings
 from service.wiring import build
 
 RESULTS_VERSION = 1
 # Retrieval metrics look at this many passages at least (hit@5 needs five).
 MIN_RETRIEVAL_K = 5
-
-
-@dataclass
-class Suite:
-    """Cases and the articles they are asked over; each suite gets its own fresh index."""
-
-    name: str
-    cases: list[Case]
-    articles: list[Article]
 
 
 class QueryCache:
@@ -76,37 +65,6 @@ class RunOptions:
     now: date = field(default_factory=date.today)
     baseline: bool = False
     progress: bool = True
-
-
-def load_corpus(folder: Path, max_bytes: int) -> list[Article]:
-    """Every article under ``folder``, read as ``python -m ingest`` reads it."""
-    files, failed = find_files([folder])
-    if failed:
-        raise DatasetError(failed[0].where, None, f"cannot read the corpus: {failed[0].reason}")
-    return [article for path in files for article in load_file(path, max_bytes)]
-
-
-def yaml_suite(path: Path, limit: int | None, max_bytes: int) -> tuple[Dataset, Suite]:
-    """A YAML question set and the corpus folder it names."""
-    dataset = load_dataset(path).limited(limit)
-    corpus = dataset.corpus_path(path)
-    if corpus is None:
-        raise DatasetError(str(path), None, "the dataset names no 'corpus' folder to index")
-    return dataset, Suite(dataset.name, dataset.cases, load_corpus(corpus, max_bytes))
-
-
-def resolve(
-    name: str, limit: int | None, max_bytes: int, rgb_path: Path
-) -> tuple[str, list[Suite]]:
-    """``demo``, a YAML path, ``rgb`` or ``rgb:<mode>`` -> (label, suites)."""
-    if name == "rgb" or name.startswith("rgb:"):
-        from evals import rgb
-
-        modes = rgb.MODES if name == "rgb" else (name.split(":", 1)[1],)
-        return name, rgb.suites(rgb_path, modes, limit)
-    path = DATASETS / "demo.yaml" if name == "demo" else Path(name)
-    dataset, suite = yaml_suite(path, limit, max_bytes)
-    return dataset.name, [suite]
 
 
 class Scorer:

@@ -4,12 +4,15 @@ line of any problem (from PyYAML's node marks)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ingest.model import Article
 
 DATASETS = Path(__file__).resolve().parent / "datasets"
 
@@ -228,3 +231,12 @@ def load_thresholds(path: Path, dataset: str) -> Thresholds:
         line = _node_at(root, loc).start_mark.line + 1 if root is not None else None
         field = ".".join(str(p) for p in loc)
         raise DatasetError(str(path), line, f"{field}: {error['msg']}") from None
+
+
+@dataclass
+class Suite:
+    """Cases and the articles they are asked over; each suite gets its own fresh index."""
+
+    name: str
+    cases: list[Case]
+    articles: list[Article]

@@ -8,9 +8,9 @@ from typing import Protocol
 from evals.schema import Case
 from ingest.index import Filters
 from service.answers import Turn
-from service.citations import strip_markers
 from service.engine import RequestMode
-from service.intents import keyword_expansion
+from service.grounding.citations import strip_markers
+from service.grounding.intents import keyword_expansion
 from service.wiring import Components
 
 

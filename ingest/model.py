@@ -87,6 +87,17 @@ class Article:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def generation_of(content_hash: str) -> str:
+    """The generation tag of a document's chunks: the first 16 hex digits of its hash."""
+    return content_hash[:16]
+
+
+def record_id(doc_id: str, generation: str, index: int) -> str:
+    """The id of a chunk's record in the store: its ``chunk_id`` with the generation, so a
+    new generation never overwrites a live one."""
+    return f"{doc_id}@{generation}#{index:05d}"
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A run of whole sentences of one document, with exact offsets."""
@@ -100,4 +111,5 @@ class Chunk:
 
     @property
     def chunk_id(self) -> str:
+        """Stable across generations: ``<doc_id>#<index>``."""
         return f"{self.doc_id}#{self.index:05d}"

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from ingest.index import Filters
-from service.answerability import asked_event, assess, states_event
 from service.answers import Answer, Mode, Passage, Turn
 from service.backends.base import ChatBackend, Message
 from service.backends.extractive import ExtractiveAnswerer
-from service.citations import Verifier, verify
 from service.condense import condense_by_rule, history_text
 from service.errors import InvalidRequest, LLMUnavailable
-from service.intents import keyword_expansion
+from service.grounding.answerability import asked_event, assess, states_event
+from service.grounding.citations import Verifier, verify
+from service.grounding.intents import keyword_expansion
 from service.prompts import Prompts
 from service.settings import Settings
 from service.text import looks_like_injection

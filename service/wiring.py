@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from ingest.embedding import Embedder, make_embedder
 from ingest.index import Index
 from service.backends import select_chat_backend
-from service.citations import Verifier
 from service.engine import AnswerEngine
-from service.keyword import KeywordIndex
+from service.grounding.citations import Verifier
 from service.prompts import Prompts
-from service.retrieval import HybridRetriever
+from service.retrieval.hybrid import HybridRetriever
+from service.retrieval.keyword import KeywordIndex
 from service.settings import Settings
 
 

@@ -10,9 +10,19 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import BadInput, DocumentNotFound, IndexMismatch, IndexUnavailable
+from service.api.schemas import ErrorResponse
 from service.errors import InvalidRequest, LLMUnavailable
 
 log = logging.getLogger("newsqa.api")
+
+# The error replies every /v1 route may give, for the OpenAPI description.
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
+    413: {"model": ErrorResponse, "description": "Request body too large"},
+    422: {"model": ErrorResponse, "description": "Invalid request, the message names the field"},
+    429: {"model": ErrorResponse, "description": "Rate limit exceeded (see Retry-After)"},
+    503: {"model": ErrorResponse, "description": "Index, store or models not available"},
+}
 
 
 class NotReady(Exception):

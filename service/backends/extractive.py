@@ -15,8 +15,8 @@ import numpy as np
 
 from ingest.model import Span
 from service.answers import Passage
-from service.citations import Verifier, evidence_of
-from service.intents import cue_score, intents_of
+from service.grounding.citations import Verifier, evidence_of
+from service.grounding.intents import cue_score, intents_of
 from service.text import content_stems, lexical_recall, looks_like_injection
 
 SIMILARITY_WEIGHT = 0.6

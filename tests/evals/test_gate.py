@@ -11,8 +11,9 @@ from evals.__main__ import THRESHOLDS
 from evals.metrics import case_from_dict, check_thresholds, worst
 from evals.report import verdict
 from evals.rgb import DEFAULT_PATH
-from evals.runner import RunOptions, resolve, run
+from evals.runner import RunOptions, run
 from evals.schema import load_thresholds
+from evals.suites import resolve
 from ingest.embedding import LocalEmbedder
 from service.settings import Settings
 

@@ -15,8 +15,9 @@ from evals import rgb
 from evals.__main__ import main
 from evals.baseline import top_source_answer
 from evals.report import compare, load, write
-from evals.runner import RunOptions, Suite, load_corpus, run, yaml_suite
-from evals.schema import Case, DatasetError
+from evals.runner import RunOptions, run
+from evals.schema import Case, DatasetError, Suite
+from evals.suites import load_corpus, yaml_suite
 from ingest.embedding import LocalEmbedder
 from service.settings import Settings
 from tests.conftest import CORPUS

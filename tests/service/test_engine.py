@@ -14,9 +14,9 @@ from ingest.index import Filters
 from ingest.model import Article, Metadata
 from ingest.pipeline import Ingestor
 from service.answers import Answer, Turn
-from service.citations import markers_in
 from service.engine import Final, Token
 from service.errors import InvalidRequest
+from service.grounding.citations import markers_in
 from service.settings import Settings
 from service.wiring import Components, build
 from tests.conftest import CORPUS

@@ -1,5 +1,4 @@
-"""POST /v1/ask (JSON, or Server-Sent Events with ``Accept: text/event-stream``) and
-POST /v1/search."""
+"""POST /v1/ask: JSON, or Server-Sent Events with ``Accept: text/event-stream``."""
 
 from __future__ import annotations
 
@@ -12,25 +11,11 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from service.answers import Turn, answer_payload
 from service.api.deps import EngineDep
-from service.api.schemas import (
-    AskRequest,
-    AskResponse,
-    ErrorResponse,
-    SearchRequest,
-    SearchResponse,
-    SearchResult,
-)
+from service.api.errors import ERRORS
+from service.api.schemas import AskRequest, AskResponse
 from service.engine import Final, Token
 
 router = APIRouter(prefix="/v1", tags=["answers"])
-
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
-    413: {"model": ErrorResponse, "description": "Request body too large"},
-    422: {"model": ErrorResponse, "description": "Invalid request, the message names the field"},
-    429: {"model": ErrorResponse, "description": "Rate limit exceeded (see Retry-After)"},
-    503: {"model": ErrorResponse, "description": "Index, store or models not available"},
-}
 
 
 def _turns(body: AskRequest) -> list[Turn]:
@@ -84,30 +69,3 @@ async def ask(body: AskRequest, request: Request, engine: EngineDep) -> Response
     )
     metrics.observe_answer(answer.timings_ms, answer.mode)
     return JSONResponse(answer_payload(answer))
-
-
-@router.post(
-    "/search",
-    response_model=SearchResponse,
-    summary="Retrieval alone: passages with exact offsets, for apps with their own LLM",
-    responses=ERRORS,
-)
-async def search(body: SearchRequest, engine: EngineDep) -> SearchResponse:
-    filters = body.filters.to_domain() if body.filters else None
-    passages = await run_in_threadpool(engine.retriever.retrieve, body.query, body.top_k, filters)
-    return SearchResponse(
-        results=[
-            SearchResult(
-                doc_id=p.doc_id,
-                title=p.doc.title,
-                source=p.doc.source,
-                published=p.doc.published,
-                text=p.chunk.text,
-                start=p.chunk.start,
-                end=p.chunk.end,
-                score=round(p.score, 6),
-                similarity=round(p.similarity, 6),
-            )
-            for p in passages
-        ]
-    )

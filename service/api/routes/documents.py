@@ -29,8 +29,7 @@ from service.api.document_schemas import (
     UploadResponse,
     upload_request_body,
 )
-from service.api.errors import error
-from service.api.routes.ask import ERRORS
+from service.api.errors import ERRORS, error
 from service.api.schemas import ErrorResponse
 from service.documents import (
     DocumentService,

@@ -2,7 +2,7 @@
 
 Every error of these routes, the API-key check and request validation included, is in
 OpenAI's format (``{"error": {message, type, param, code}}``) so OpenAI clients raise their
-usual exceptions; the translation itself lives in ``service.openai_format``.
+usual exceptions; the translation itself lives in ``service.api.openai_format``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 
-from service import openai_format
 from service.answers import Answer
+from service.api import openai_format
 from service.api.deps import EngineDep
+from service.api.openai_format import OpenAIRequestError, error_body
 from service.api.openai_schemas import (
     MODEL_NAME,
     ChatCompletion,
@@ -29,7 +30,6 @@ from service.api.openai_schemas import (
     OpenAIErrorResponse,
 )
 from service.errors import InvalidRequest
-from service.openai_format import OpenAIRequestError, error_body
 
 # newsqa's error kinds (service.api.errors) that OpenAI spells differently: (type, code).
 _KINDS = {

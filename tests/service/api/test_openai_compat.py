@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from openai import OpenAI
 
 from service.answers import Answer
+from service.api.openai_format import ChatQuery, stream
 from service.engine import Event, Token
-from service.openai_format import ChatQuery, stream
 from service.wiring import Components
 from tests.service.api.conftest import LiveServer
 

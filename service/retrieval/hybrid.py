@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ingest.index import Filters, Index
 from ingest.model import Chunk
 from service.answers import Passage
-from service.keyword import KeywordIndex
+from service.retrieval.keyword import KeywordIndex
 from service.settings import Settings
 
 # Reciprocal rank fusion constant (Cormack et al. 2009); 60 is the usual choice.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.answerability import asked_event, mentions, required_terms, states_event
+from service.grounding.answerability import asked_event, mentions, required_terms, states_event
 
 
 @pytest.mark.parametrize(

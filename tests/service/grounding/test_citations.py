@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.embedding import LocalEmbedder
-from service.citations import Verifier, markers_in, split_claims, strip_markers, verify
+from service.grounding.citations import Verifier, markers_in, split_claims, strip_markers, verify
 from tests.service.passages import passage
 
 REUTERS = (

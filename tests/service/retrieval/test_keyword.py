@@ -15,7 +15,7 @@ from ingest.embedding import LocalEmbedder
 from ingest.index import Filters, Index
 from ingest.model import Article, Chunk, Metadata
 from ingest.pipeline import Ingestor
-from service.keyword import KeywordIndex, tokenize
+from service.retrieval.keyword import KeywordIndex, tokenize
 from service.settings import Settings
 from tests.conftest import CORPUS, DEMO_IDS
 

@@ -18,11 +18,11 @@ from ingest.index import Filters, Index
 from ingest.model import Article, Chunk
 from ingest.pipeline import Ingestor
 from service.answers import Passage
-from service.keyword import KeywordIndex
-from service.retrieval import HybridRetriever, overlap_fraction
+from service.retrieval.hybrid import HybridRetriever, overlap_fraction
+from service.retrieval.keyword import KeywordIndex
 from service.settings import Settings
 from tests.conftest import CORPUS, DEMO_IDS, ROOT
-from tests.service.test_keyword import (
+from tests.service.retrieval.test_keyword import (
     FILTER_CASES,
     demo_index,
     filter_index,

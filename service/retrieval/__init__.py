@@ -1,0 +1,1 @@
+"""Retrieval: dense and keyword candidates fused, spread across articles, filtered."""
