@@ -9,9 +9,9 @@ the body mentions outlets and dates all the time and must not be mistaken for th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, datetime
 
+from ingest.dates import DATE, MONTH, full_dates
 from ingest.model import Metadata
 
 HEAD_LINES = 8  # headline, byline, dateline and "Published" lines are searched here
@@ -52,32 +52,6 @@ BYLINE_OUTLETS = frozenset(
 # Job titles that may close a byline ("By Jane Doe, Staff Writer"); dropped.
 _ROLE_WORDS = re.compile(r"\b(?:staff|writer|reporter|correspondent|editor|contributor)s?\b", re.I)
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-_ORD = r"(?:st|nd|rd|th)?"
-# A date as written: "Dec. 26, 2024", "March 29", "29 March 2017", "2024-12-26".
-_DATE = re.compile(
-    rf"\b(?P<md>(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}}){_ORD}(?:,?\s+(?P<y1>\d{{4}}))?)(?!\d)"
-    rf"|(?<!\d)(?P<dm>(?P<d2>\d{{1,2}}){_ORD}\s+(?P<m2>{_MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}}))?)"
-    r"|(?<!\d)(?P<iso>(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))(?!\d)"
-)
-
 _NAME_WORD = r"[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u024f'’.\-]*"
 _PARTICLE = r"(?:de|da|del|della|der|di|du|la|le|van|von|bin|al|el|ibn|dos|das)"
 _NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD}){{1,4}}")
@@ -102,7 +76,7 @@ _TIMESTAMP_LINE = re.compile(
 # Lines that open like a timestamp are never a headline, date or no date.
 _TIMESTAMP_START = re.compile(
     r"^(?:(?:Published|Posted|Last updated)\b"
-    rf"|Updated\b:?\s*(?:on\b|at\b|\d|today\b|yesterday\b|{_MONTH}\b"
+    rf"|Updated\b:?\s*(?:on\b|at\b|\d|today\b|yesterday\b|{MONTH}\b"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b))",
     re.I,
 )
@@ -161,30 +135,6 @@ def full_date(text: str) -> date | None:
     return next(full_dates(text), None)
 
 
-def full_dates(text: str) -> Iterator[date]:
-    """Every full date (day, month and year) written in ``text``, in order."""
-    for match in _DATE.finditer(text):
-        day = _to_date(match)
-        if day is not None:
-            yield day
-
-
-def _to_date(match: re.Match[str]) -> date | None:
-    if match["iso"]:
-        year, month, day = int(match["y3"]), int(match["m3"]), int(match["d3"])
-    else:
-        raw_year = match["y1"] or match["y2"]
-        if raw_year is None:
-            return None  # "March 29" says nothing about the year: never guess it
-        month_name = (match["m1"] or match["m2"]).lower()
-        year, day = int(raw_year), int(match["d1"] or match["d2"])
-        month = _MONTHS[month_name[:3]]
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _title(head: list[str]) -> str | None:
     for line in head:
         if line.lower().rstrip(".:") in BOILERPLATE:
@@ -220,7 +170,7 @@ def _dateline(head: list[str]) -> tuple[str | None, str | None, str | None]:
                 groups.get("date"),
                 groups.get("source"),
             )
-            if raw_date is not None and _DATE.fullmatch(raw_date.strip()) is None:
+            if raw_date is not None and DATE.fullmatch(raw_date.strip()) is None:
                 continue  # "PLACE, <not a date> (X)": not a dateline we understand
             if groups.get("dash") is None and raw_place and not _is_caps(raw_place):
                 continue  # "John Kirby (NSC) said" is a name, not a dateline

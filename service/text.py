@@ -1,54 +1,67 @@
-"""Small, deterministic English text helpers: content words, light stems, injection cues."""
+"""The one text toolkit of the read side: folding, words, stems, stopwords, content words,
+and the terms the keyword index searches.
+
+Unicode-aware throughout: 'Erdoğan' folds to 'erdogan' and stays one word. Stems come from
+the Snowball English stemmer (PyStemmer), the stopwords from NLTK's English list as bm25s
+ships it.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    said says say told tell according would could also one two mr ms s t don't it's
-    """.split()
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# A word: letters and digits, inner apostrophes kept ("don't", "russia's").
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Search terms: dotted acronyms (u.s.), numbers with separators (1,000; 2.5), words.
+_TERM = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)*")
+
+# Function words (NLTK's English list, as bm25s ships it; "won" is a verb here, not the
+# tail of "won't"), plus the modal and title words that carry no topic.
+STOPWORDS = (frozenset(STOPWORDS_EN_PLUS) - {"won"}) | frozenset(
+    "would could also may might must shall mr mrs ms since besides despite however meanwhile "
+    "moreover although though unless whether whereas instead among amid toward towards within "
+    "upon across along around beyond yet".split()
+)
+# Verbs of saying: every news sentence has one, so they say nothing about its topic.
+REPORTING = frozenset(
+    "say says said saying tell tells told telling according added adds noted notes stressed "
+    "stresses".split()
 )
 
-_SUFFIXES = ("ational", "ization", "iveness", "fulness", "ousness", "ations", "ation", "ments",
-             "ment", "ness", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")  # fmt: skip
+_STEMMER = Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A light suffix-stripping stem: 'negotiations' and 'negotiating' both give 'negoti'."""
-    word = word.replace("’", "'").split("'")[0]
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("at"):
-        word = word[:-2]
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]
-    return word
+def fold(text: str) -> str:
+    """Lower case, straight apostrophes, accents removed ('Erdoğan' -> 'erdogan')."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens."""
-    return _WORD.findall(text.lower())
+    """Folded word tokens, possessives kept ('russia's')."""
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=131072)
+def stem(word: str) -> str:
+    """The Snowball stem of a folded word, possessive dropped: 'negotiations' -> 'negoti'."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    return str(_STEMMER.stemWord(word.replace("'", "")))
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry meaning (no stopwords, no one-letter tokens)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+    """Stems of the words that carry meaning: no stopwords, no verbs of saying, no
+    one-letter tokens."""
+    return [
+        stem(w) for w in words(text) if w not in STOPWORDS and w not in REPORTING and len(w) > 1
+    ]
 
 
 def lexical_recall(claim: str, evidence: str) -> float:
@@ -57,6 +70,23 @@ def lexical_recall(claim: str, evidence: str) -> float:
     if not wanted:
         return 0.0
     return len(wanted & set(content_stems(evidence))) / len(wanted)
+
+
+def search_terms(text: str) -> list[str]:
+    """What the keyword index indexes and searches: folded words without stopwords,
+    stemmed; numbers without separators (1,000 -> 1000); acronyms without dots (u.s. -> us)."""
+    terms: list[str] = []
+    for match in _TERM.finditer(fold(text)):
+        token = match.group()
+        if token[0].isdigit():
+            terms.append(token.replace(",", ""))
+        elif "." in token:
+            terms.append(token.replace(".", ""))
+        elif token not in STOPWORDS:
+            stemmed = stem(token)
+            if stemmed and stemmed not in STOPWORDS:
+                terms.append(stemmed)
+    return terms
 
 
 _INJECTION = re.compile(

@@ -12,13 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingest.dates import MONTHS
 from service.answers import Passage
 from service.condense import names_in
 from service.text import STOPWORDS, lexical_recall, stem, words
 
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()  # fmt: skip
-_TIME = re.compile(rf"\b((?:19|20)\d\d|{'|'.join(m.capitalize() for m in _MONTHS)})\b")
+_TIME = re.compile(rf"\b((?:19|20)\d\d|{'|'.join(m.capitalize() for m in MONTHS if len(m) > 3)})\b")
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+)?(?:the\s+)?([a-z]+)", re.I)
 # Coverage of the question's words by one passage that, with every name present, is
 # evidence enough even when embeddings disagree (short questions: "What did Kirby say?").

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.dates import MONTH
+
 
 @dataclass(frozen=True)
 class Intent:
@@ -18,8 +20,6 @@ class Intent:
     weight: float = 1.0
     expansion: str = ""
 
-
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 
 INTENTS: tuple[Intent, ...] = (
     Intent(
@@ -34,7 +34,7 @@ INTENTS: tuple[Intent, ...] = (
         "time",
         re.compile(r"^\s*when\b|\b(what|which) (day|date|year|month|time)\b|\bhow long ago\b",
                    re.I),
-        re.compile(rf"\b(19|20)\d\d\b|\b{_MONTH}\s+\d|\b(monday|tuesday|wednesday|thursday|"
+        re.compile(rf"\b(19|20)\d\d\b|\b{MONTH}\.?\s+\d|\b(monday|tuesday|wednesday|thursday|"
                    r"friday|saturday|sunday)\b|\bmid-\w+|\b(yesterday|last (week|month|year))\b|"
                    r"\b(january|february|march|april|june|july|august|september|october|"
                    r"november|december)\b|\b(this|next|last) (week|month|year)\b", re.I),

@@ -9,68 +9,19 @@ server: before a search, at most every ``refresh_seconds``, the index compares
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 import bm25s
 import numpy as np
-from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from ingest.index import Filters, Index
 from ingest.model import Chunk, epoch_of
+from service.text import search_terms
 
 log = logging.getLogger(__name__)
-
-# NLTK's English list, bundled with bm25s: fixed, no download.
-STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
-
-# Dotted acronyms (U.S., U.N.), numbers with separators (1,000; 2.5), words with apostrophes.
-_TOKEN = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)*")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-
-
-def _fold(text: str) -> str:
-    """Lowercase, straight apostrophes, accents removed (Erdoğan matches Erdogan)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _s_stem(word: str) -> str:
-    """Harman's S-stemmer (plurals only, conservative), also sparing -is (crisis, analysis)."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and not word.endswith(("eies", "aies")):
-        return word[:-3] + "y"
-    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
-        return word[:-1]
-    if word.endswith("s") and not word.endswith(("us", "ss", "is")):
-        return word[:-1]
-    return word
-
-
-def tokenize(text: str) -> list[str]:
-    """Search terms of ``text``: folded, punctuation and English stopwords dropped, plurals cut."""
-    tokens: list[str] = []
-    for match in _TOKEN.finditer(_fold(text)):
-        token = match.group()
-        if token[0].isdigit():
-            tokens.append(token.replace(",", ""))
-            continue
-        if "." in token:  # an acronym: u.s. -> us
-            tokens.append(token.replace(".", ""))
-            continue
-        if token in STOPWORDS:
-            continue
-        if token.endswith("'s"):
-            token = token[:-2]
-        token = token.replace("'", "")
-        if token and token not in STOPWORDS:
-            tokens.append(_s_stem(token))
-    return tokens
 
 
 @dataclass(frozen=True)
@@ -146,7 +97,7 @@ class KeywordIndex:
     ) -> list[tuple[Chunk, float]]:
         """The ``top_k`` chunks with the best BM25 score for ``query`` (score > 0), best first."""
         snapshot = self._current()
-        terms = tokenize(query)
+        terms = search_terms(query)
         if snapshot.model is None or not terms or top_k <= 0:
             return []
         ids = snapshot.model.get_tokens_ids(terms)
@@ -221,7 +172,7 @@ class KeywordIndex:
         doc_ids = tuple(sorted({c.doc_id for c in chunks}))
         position = {d: i for i, d in enumerate(doc_ids)}
         published = [_published_epoch(records[d].published) for d in doc_ids]
-        corpus = [tokenize(c.text) for c in chunks]
+        corpus = [search_terms(c.text) for c in chunks]
         model: bm25s.BM25 | None = None
         if any(corpus):  # bm25s cannot index a corpus without a single term
             model = bm25s.BM25()

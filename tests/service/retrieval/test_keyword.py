@@ -15,7 +15,7 @@ from ingest.embedding import LocalEmbedder
 from ingest.index import Filters, Index
 from ingest.model import Article, Chunk, Metadata
 from ingest.pipeline import Ingestor
-from service.retrieval.keyword import KeywordIndex, tokenize
+from service.retrieval.keyword import KeywordIndex
 from service.settings import Settings
 from tests.conftest import CORPUS, DEMO_IDS
 
@@ -72,30 +72,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> K
 @pytest.fixture(scope="module")
 def dated(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> KeywordIndex:
     return KeywordIndex(filter_index(tmp_path_factory.mktemp("dated"), embedder))
-
-
-@pytest.mark.parametrize(
-    ("text", "tokens"),
-    [
-        (
-            "Russia’s stated preconditions for peace talks?",
-            ["russia", "stated", "precondition", "peace", "talk"],
-        ),
-        ("The U.S. and the U.N. met.", ["us", "un", "met"]),
-        ("1,000 troops and a 2.5% rise", ["1000", "troop", "2.5", "rise"]),
-        (
-            "Lieutenant-General Keith Kellogg's plan",
-            ["lieutenant", "general", "keith", "kellogg", "plan"],
-        ),
-        ("Erdoğan didn't go; ERDOGAN did.", ["erdogan", "go", "erdogan"]),
-        ("“Quotes”, (brackets) and — dashes!", ["quote", "bracket", "dashe"]),
-        ("studies of the gas crisis", ["study", "gas", "crisis"]),
-        ("what is it that they were not?", []),
-        ("", []),
-    ],
-)
-def test_tokenize(text: str, tokens: list[str]) -> None:
-    assert tokenize(text) == tokens
 
 
 def test_exact_terms_are_found_best_first(demo: KeywordIndex) -> None:
