@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 
 from ingest.embedding import LocalEmbedder
-from service.api.app import create_app
+from service.api.app import STATIC_DIR, create_app
 from service.api.schemas import AskResponse
 from service.settings import Settings
 from service.wiring import Components, build
@@ -27,6 +27,8 @@ from tests.service.api.conftest import LiveServer, api_settings
 expect = sync_api.expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The page's JavaScript modules, every one of them loaded by the page (none left over).
+MODULES = {f"/static/{p.name}" for p in STATIC_DIR.glob("*.js")}
 pytestmark = [pytest.mark.slow]
 
 
@@ -370,7 +372,7 @@ def test_everything_the_page_loads_comes_from_its_server(live: LiveServer, pages
     assert {urlsplit(u).path for u in pages.requests} == {
         "/",
         "/static/app.css",
-        "/static/app.js",
+        *MODULES,
         "/v1/ask",
         f"/v1/documents/{final.citations[0].doc_id}",
         "/v1/documents",
