@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import playwright.sync_api as sync_api  # noqa: E402  (a dev dependency: never skipped)
 import pytest
 from fastapi import FastAPI
@@ -60,13 +61,15 @@ EVIL_ARTICLE = (
 
 class Pages:
     """Opens the page of a server in fresh browser contexts (each its own localStorage) and
-    records every request the page makes and every JavaScript error it raises."""
+    records every request the page makes, every JavaScript error it raises and every error
+    on its console (a refused fetch logs one too, so only some tests expect none)."""
 
     def __init__(self, browser: Any) -> None:
         self.browser = browser
         self.contexts: list[Any] = []
         self.requests: list[str] = []
         self.errors: list[str] = []
+        self.console: list[str] = []
         self.servers: set[str] = set()
 
     def open(self, server: LiveServer, viewport: dict[str, int] = DESKTOP) -> Any:
@@ -75,9 +78,14 @@ class Pages:
         page = context.new_page()
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", self._console)
         self.servers.add(urlsplit(server.url).netloc)
         page.goto(server.url + "/")
         return page
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console.append(f"{message.text} ({message.location.get('url')})")
 
     def outside(self) -> list[str]:
         """Requests to anywhere but the servers under test."""
@@ -377,3 +385,22 @@ def test_everything_the_page_loads_comes_from_its_server(live: LiveServer, pages
         f"/v1/documents/{final.citations[0].doc_id}",
         "/v1/documents",
     }
+
+
+def test_the_modules_load_as_javascript_with_no_console_errors(
+    live: LiveServer, pages: Pages
+) -> None:
+    """With nosniff, a module runs only if served as JavaScript, and from 'self' under the
+    unchanged CSP: each part of the page works and nothing is logged as an error."""
+    page = pages.open(live)
+    expect(page.get_by_test_id("question-input")).to_be_focused()  # main.js ran to its end
+    assert ask(page, QUESTION) is not None
+    page.get_by_test_id("citation").first.click()
+    expect(page.get_by_test_id("highlight")).to_be_visible()
+    page.get_by_role("button", name="Documents").click()
+    expect(page.get_by_test_id("documents").locator("tbody tr")).to_have_count(len(DEMO_IDS))
+    assert pages.console == [] and pages.errors == []
+    assert "script-src 'self'" in httpx.get(live.url + "/").headers["content-security-policy"]
+    for path in MODULES:
+        served = httpx.get(live.url + path).headers["content-type"]
+        assert served.split(";")[0] in {"text/javascript", "application/javascript"}, path
