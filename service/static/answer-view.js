@@ -1,6 +1,6 @@
 // A finished answer as the page shows it: the text with a button for each [n] citation,
-// unsupported sentences marked, a refusal or a degraded answer said plainly, and the list of
-// sources.
+// unsupported sentences marked, a refusal or a degraded answer said plainly, the sides of a
+// disagreement between sources, and the list of sources.
 
 import { el } from "./dom.js";
 import { codePointIndexer, metaLine, titleOf } from "./format.js";
@@ -18,12 +18,16 @@ export function renderAnswer(final, openSource) {
       : null,
     final.degraded ? degradedNotice(final) : null,
   ];
-  if (!final.answerable) return [...notices, refusal(final)].filter(Boolean);
+  const disagreement = final.conflicts?.length
+    ? conflictsBox(final.conflicts, citations, cite)
+    : null;
+  if (!final.answerable) return [...notices, refusal(final), disagreement].filter(Boolean);
   const seconds = final.timings_ms?.total ? ` in ${(final.timings_ms.total / 1000).toFixed(1)} s` : "";
   return [
     ...notices,
     answerText(final, citations, cite),
     final.sentences?.some((s) => !s.supported) ? unsupportedLegend() : null,
+    disagreement,
     citations.size ? sourceList([...citations.values()], openSource) : null,
     el("p", { class: "muted small footer" }, `Answered${seconds} · ${final.mode}`),
   ].filter(Boolean);
@@ -113,6 +117,45 @@ function citationButton(c, openSource) {
   );
   button.citation = c; // the response's own data, for whoever inspects the page
   return el("sup", {}, button);
+}
+
+/**
+ * "Sources disagree": for each conflict of the answer ({about, sides}), what it is about and
+ * each side's statement with its markers, outlets and dates.
+ */
+function conflictsBox(conflicts, citations, cite) {
+  const items = conflicts.map((conflict) =>
+    el(
+      "li",
+      { class: "conflict" },
+      el("p", { class: "conflict-about" }, conflict.about),
+      el("ul", { class: "sides" }, (conflict.sides || []).map((s) => side(s, citations, cite))),
+    ),
+  );
+  return el(
+    "section",
+    { class: "conflicts", role: "note", "aria-label": "Sources disagree", testid: "conflicts" },
+    el("h3", {}, "Sources disagree"),
+    el("ul", { class: "conflict-list" }, items),
+  );
+}
+
+/**
+ * One side: {statement, markers, sources, published}, where sources[i] was published on
+ * published[i] (null: not stated). A marker without a citation stays plain text, as in the
+ * answer.
+ */
+function side({ statement, markers = [], sources = [], published = [] }, citations, cite) {
+  const buttons = markers.map((n) => (citations.has(n) ? cite(citations.get(n)) : ` [${n}]`));
+  const where = Array.from({ length: Math.max(sources.length, published.length) }, (_, i) =>
+    metaLine({ source: sources[i], published: published[i] }),
+  );
+  return el(
+    "li",
+    { class: "side", testid: "conflict-side" },
+    el("p", { class: "side-statement" }, statement, buttons),
+    where.length ? el("p", { class: "side-where" }, where.join("; ")) : null,
+  );
 }
 
 /** Sources under an answer, one line per article, with the markers that cite it. */

@@ -72,8 +72,8 @@ class Pages:
         self.console: list[str] = []
         self.servers: set[str] = set()
 
-    def open(self, server: LiveServer, viewport: dict[str, int] = DESKTOP) -> Any:
-        context = self.browser.new_context(viewport=viewport)
+    def open(self, server: LiveServer, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = self.browser.new_context(viewport=viewport, **options)
         self.contexts.append(context)
         page = context.new_page()
         page.on("request", lambda r: self.requests.append(r.url))
@@ -404,3 +404,54 @@ def test_the_modules_load_as_javascript_with_no_console_errors(
     for path in MODULES:
         served = httpx.get(live.url + path).headers["content-type"]
         assert served.split(";")[0] in {"text/javascript", "application/javascript"}, path
+
+
+RENDER = """async ([answer, root]) => {
+    const { renderAnswer } = await import("/static/answer-view.js");
+    window.__opened = [];
+    const block = document.createElement("article");
+    block.className = "message answer";
+    block.dataset.testid = root;
+    block.append(...renderAnswer(answer, (c) => window.__opened.push(c.marker)));
+    document.getElementById("messages").append(block);
+}"""
+
+
+def test_answer_view_shows_sources_that_disagree(live: LiveServer, pages: Pages) -> None:
+    """The server does not send `conflicts` yet: a real answer from it, with conflicts added,
+    rendered by the answer view's own exported function."""
+    page = pages.open(live, locale="en-GB")
+    final = ask(page, QUESTION)
+    assert final is not None and len(final.citations) >= 2
+    expect(page.get_by_test_id("answer").get_by_test_id("conflicts")).to_have_count(0)
+    first, second = final.citations[:2]
+    about = 'Who ended the dialogue <img src=x onerror="window.__pwned=1">'
+    sides = [
+        {"statement": "Washington ended it.", "markers": [first.marker],
+         "sources": ["Reuters"], "published": ["2024-12-26"]},
+        {"statement": "Moscow ended it.", "markers": [second.marker, 99],
+         "sources": ["TASS", "Interfax"], "published": [None, None]},
+    ]  # fmt: skip
+    answer = final.model_dump(mode="json")
+    page.evaluate(RENDER, [answer | {"conflicts": []}, "without"])
+    page.evaluate(RENDER, [answer | {"conflicts": [{"about": about, "sides": sides}]}, "with"])
+
+    expect(page.get_by_test_id("without").get_by_test_id("conflicts")).to_have_count(0)
+    box = page.get_by_test_id("with").get_by_test_id("conflicts")
+    expect(box.get_by_role("heading")).to_have_text("Sources disagree")
+    expect(box.locator(".conflict-about")).to_have_text(about)
+    shown_sides = box.get_by_test_id("conflict-side")
+    expect(shown_sides).to_have_count(2)
+    expect(shown_sides.nth(0).locator(".side-statement")).to_have_text(
+        f"Washington ended it.{first.marker}"
+    )
+    expect(shown_sides.nth(0).locator(".side-where")).to_have_text("Reuters · 26 December 2024")
+    expect(shown_sides.nth(1).locator(".side-statement")).to_have_text(
+        f"Moscow ended it.{second.marker} [99]"  # a marker with no citation stays text
+    )
+    expect(shown_sides.nth(1).locator(".side-where")).to_have_text(
+        "TASS · date not stated; Interfax · date not stated"
+    )
+    shown_sides.nth(1).get_by_test_id("citation").click()
+    assert page.evaluate("window.__opened") == [second.marker]
+    assert box.locator("img").count() == 0 and page.evaluate("typeof window.__pwned") == "undefined"
