@@ -368,14 +368,19 @@ def test_screenshots_desktop_and_phone(live: LiveServer, pages: Pages) -> None:
     expect(panel).to_be_hidden()
 
 
-def test_everything_the_page_loads_comes_from_its_server(live: LiveServer, pages: Pages) -> None:
-    page = pages.open(live)
+def use_every_part(page: Any) -> AskResponse:
+    """Asks, opens the first citation's quote and lists the documents: the answer."""
     final = ask(page, QUESTION)
     assert final is not None
     page.get_by_test_id("citation").first.click()
     expect(page.get_by_test_id("highlight")).to_be_visible()
     page.get_by_role("button", name="Documents").click()
     expect(page.get_by_test_id("documents").locator("tbody tr")).to_have_count(len(DEMO_IDS))
+    return final
+
+
+def test_everything_the_page_loads_comes_from_its_server(live: LiveServer, pages: Pages) -> None:
+    final = use_every_part(pages.open(live))
     assert {urlsplit(u).hostname for u in pages.requests} == {"127.0.0.1"}
     assert {urlsplit(u).path for u in pages.requests} == {
         "/",
@@ -394,11 +399,7 @@ def test_the_modules_load_as_javascript_with_no_console_errors(
     unchanged CSP: each part of the page works and nothing is logged as an error."""
     page = pages.open(live)
     expect(page.get_by_test_id("question-input")).to_be_focused()  # main.js ran to its end
-    assert ask(page, QUESTION) is not None
-    page.get_by_test_id("citation").first.click()
-    expect(page.get_by_test_id("highlight")).to_be_visible()
-    page.get_by_role("button", name="Documents").click()
-    expect(page.get_by_test_id("documents").locator("tbody tr")).to_have_count(len(DEMO_IDS))
+    use_every_part(page)
     assert pages.console == [] and pages.errors == []
     assert "script-src 'self'" in httpx.get(live.url + "/").headers["content-security-policy"]
     for path in MODULES:
