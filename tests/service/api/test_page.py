@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import playwright.sync_api as sync_api  # noqa: E402  (a dev dependency: never skipped)
 import pytest
 from fastapi import FastAPI
 
 from ingest.embedding import LocalEmbedder
-from service.api.app import create_app
+from service.api.app import STATIC_DIR, create_app
 from service.api.schemas import AskResponse
 from service.settings import Settings
 from service.wiring import Components, build
@@ -27,6 +28,8 @@ from tests.service.api.conftest import LiveServer, api_settings
 expect = sync_api.expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The page's JavaScript modules, every one of them loaded by the page (none left over).
+MODULES = {f"/static/{p.name}" for p in STATIC_DIR.glob("*.js")}
 pytestmark = [pytest.mark.slow]
 
 
@@ -58,24 +61,31 @@ EVIL_ARTICLE = (
 
 class Pages:
     """Opens the page of a server in fresh browser contexts (each its own localStorage) and
-    records every request the page makes and every JavaScript error it raises."""
+    records every request the page makes, every JavaScript error it raises and every error
+    on its console (a refused fetch logs one too, so only some tests expect none)."""
 
     def __init__(self, browser: Any) -> None:
         self.browser = browser
         self.contexts: list[Any] = []
         self.requests: list[str] = []
         self.errors: list[str] = []
+        self.console: list[str] = []
         self.servers: set[str] = set()
 
-    def open(self, server: LiveServer, viewport: dict[str, int] = DESKTOP) -> Any:
-        context = self.browser.new_context(viewport=viewport)
+    def open(self, server: LiveServer, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = self.browser.new_context(viewport=viewport, **options)
         self.contexts.append(context)
         page = context.new_page()
         page.on("request", lambda r: self.requests.append(r.url))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", self._console)
         self.servers.add(urlsplit(server.url).netloc)
         page.goto(server.url + "/")
         return page
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console.append(f"{message.text} ({message.location.get('url')})")
 
     def outside(self) -> list[str]:
         """Requests to anywhere but the servers under test."""
@@ -358,20 +368,91 @@ def test_screenshots_desktop_and_phone(live: LiveServer, pages: Pages) -> None:
     expect(panel).to_be_hidden()
 
 
-def test_everything_the_page_loads_comes_from_its_server(live: LiveServer, pages: Pages) -> None:
-    page = pages.open(live)
+def use_every_part(page: Any) -> AskResponse:
+    """Asks, opens the first citation's quote and lists the documents: the answer."""
     final = ask(page, QUESTION)
     assert final is not None
     page.get_by_test_id("citation").first.click()
     expect(page.get_by_test_id("highlight")).to_be_visible()
     page.get_by_role("button", name="Documents").click()
     expect(page.get_by_test_id("documents").locator("tbody tr")).to_have_count(len(DEMO_IDS))
+    return final
+
+
+def test_everything_the_page_loads_comes_from_its_server(live: LiveServer, pages: Pages) -> None:
+    final = use_every_part(pages.open(live))
     assert {urlsplit(u).hostname for u in pages.requests} == {"127.0.0.1"}
     assert {urlsplit(u).path for u in pages.requests} == {
         "/",
         "/static/app.css",
-        "/static/app.js",
+        *MODULES,
         "/v1/ask",
         f"/v1/documents/{final.citations[0].doc_id}",
         "/v1/documents",
     }
+
+
+def test_the_modules_load_as_javascript_with_no_console_errors(
+    live: LiveServer, pages: Pages
+) -> None:
+    """With nosniff, a module runs only if served as JavaScript, and from 'self' under the
+    unchanged CSP: each part of the page works and nothing is logged as an error."""
+    page = pages.open(live)
+    expect(page.get_by_test_id("question-input")).to_be_focused()  # main.js ran to its end
+    use_every_part(page)
+    assert pages.console == [] and pages.errors == []
+    assert "script-src 'self'" in httpx.get(live.url + "/").headers["content-security-policy"]
+    for path in MODULES:
+        served = httpx.get(live.url + path).headers["content-type"]
+        assert served.split(";")[0] in {"text/javascript", "application/javascript"}, path
+
+
+RENDER = """async ([answer, root]) => {
+    const { renderAnswer } = await import("/static/answer-view.js");
+    window.__opened = [];
+    const block = document.createElement("article");
+    block.className = "message answer";
+    block.dataset.testid = root;
+    block.append(...renderAnswer(answer, (c) => window.__opened.push(c.marker)));
+    document.getElementById("messages").append(block);
+}"""
+
+
+def test_answer_view_shows_sources_that_disagree(live: LiveServer, pages: Pages) -> None:
+    """The server does not send `conflicts` yet: a real answer from it, with conflicts added,
+    rendered by the answer view's own exported function."""
+    page = pages.open(live, locale="en-GB")
+    final = ask(page, QUESTION)
+    assert final is not None and len(final.citations) >= 2
+    expect(page.get_by_test_id("answer").get_by_test_id("conflicts")).to_have_count(0)
+    first, second = final.citations[:2]
+    about = 'Who ended the dialogue <img src=x onerror="window.__pwned=1">'
+    sides = [
+        {"statement": "Washington ended it.", "markers": [first.marker],
+         "sources": ["Reuters"], "published": ["2024-12-26"]},
+        {"statement": "Moscow ended it.", "markers": [second.marker, 99],
+         "sources": ["TASS", "Interfax"], "published": [None, None]},
+    ]  # fmt: skip
+    answer = final.model_dump(mode="json")
+    page.evaluate(RENDER, [answer | {"conflicts": []}, "without"])
+    page.evaluate(RENDER, [answer | {"conflicts": [{"about": about, "sides": sides}]}, "with"])
+
+    expect(page.get_by_test_id("without").get_by_test_id("conflicts")).to_have_count(0)
+    box = page.get_by_test_id("with").get_by_test_id("conflicts")
+    expect(box.get_by_role("heading")).to_have_text("Sources disagree")
+    expect(box.locator(".conflict-about")).to_have_text(about)
+    shown_sides = box.get_by_test_id("conflict-side")
+    expect(shown_sides).to_have_count(2)
+    expect(shown_sides.nth(0).locator(".side-statement")).to_have_text(
+        f"Washington ended it.{first.marker}"
+    )
+    expect(shown_sides.nth(0).locator(".side-where")).to_have_text("Reuters · 26 December 2024")
+    expect(shown_sides.nth(1).locator(".side-statement")).to_have_text(
+        f"Moscow ended it.{second.marker} [99]"  # a marker with no citation stays text
+    )
+    expect(shown_sides.nth(1).locator(".side-where")).to_have_text(
+        "TASS · date not stated; Interfax · date not stated"
+    )
+    shown_sides.nth(1).get_by_test_id("citation").click()
+    assert page.evaluate("window.__opened") == [second.marker]
+    assert box.locator("img").count() == 0 and page.evaluate("typeof window.__pwned") == "undefined"
