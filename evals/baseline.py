@@ -27,12 +27,12 @@ from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter,
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import Field
 
+from evals.judge import claims_of, markers_in
 from evals.metrics import looks_like_refusal
 from evals.schema import Case
 from evals.systems import Quote, Reply
 from ingest.index import make_client
 from ingest.sentences import split_sentences
-from service.grounding.citations import markers_in, split_claims
 from service.wiring import Components
 
 _SOURCE_LABEL = re.compile(r"^Source (\d+):\n")
@@ -119,7 +119,7 @@ class LlamaIndexBaseline:
         store = ChromaVectorStore(chroma_collection=collection)
         self.index = VectorStoreIndex.from_vector_store(store, embed_model=model)
         self.k = k
-        chat = parts.engine.chat if use_chat else None
+        chat = parts.chat if use_chat else None
         self.llm: CustomLLM = ChatLLM(backend=chat) if chat is not None else TopSourceLLM()
         self.llm_name = (
             f"newsqa's chat backend ({chat.name})"
@@ -154,7 +154,7 @@ class LlamaIndexBaseline:
         done = time.perf_counter()
         answer = str(getattr(response, "response", None) or "").strip()
         quotes = _quotes(response.source_nodes, markers_in(answer))
-        claims = [(c.text, tuple(c.markers)) for c in split_claims(answer)]
+        claims = claims_of(answer)
         return Reply(
             answer=answer,
             answerable=not looks_like_refusal(answer),

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from service.refusals import says_no_answer
+
 STAGES = ("retrieve", "generate", "total")
 HIT_KS = (1, 3, 5)
 # Metrics where lower is better; every other metric is better higher.
@@ -18,12 +20,6 @@ LOWER_IS_BETTER = frozenset({"false_refusal_rate"}) | {
 Judge = Callable[[str, str], float]
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
-_REFUSAL = re.compile(
-    r"\b(do(?:es)? not (?:contain|include|provide|mention)|no information|none of the sources|"
-    r"not enough information|cannot (?:answer|determine|find)|unable to (?:answer|find))\b"
-    r"|^\s*empty response\s*$",
-    re.IGNORECASE,
-)
 
 
 def normalise(text: str) -> str:
@@ -44,7 +40,7 @@ def facts_found(facts: Sequence[Sequence[str]], text: str) -> list[bool]:
 
 def looks_like_refusal(text: str) -> bool:
     """An answer that says the sources hold nothing (for systems without an explicit flag)."""
-    return not text.strip() or bool(_REFUSAL.search(text))
+    return says_no_answer(text)
 
 
 def first_gold_rank(retrieved: Sequence[str], gold: Iterable[str]) -> int | None:
@@ -141,6 +137,8 @@ class CaseResult:
     citations_precise: list[bool] = field(default_factory=list)
     citations: list[CitationResult] = field(default_factory=list)
     sides_cited: bool | None = None
+    conflict_reported: bool | None = None  # cases with sides: a conflict citing every side
+    cited_allowed: bool | None = None  # cases with cite_only: nothing else was cited
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None
     refusal_reason: str | None = None
@@ -224,6 +222,12 @@ def summarise(cases: Sequence[CaseResult]) -> dict[str, float | int | None]:
     )
     summary["quote_exactness"] = mean(float(x.exact) for x in citations)
     summary["sides_cited"] = mean(float(bool(c.sides_cited)) for c in conflict)
+    summary["conflicts_reported"] = mean(
+        float(bool(c.conflict_reported)) for c in cases if c.conflict_reported is not None
+    )
+    summary["date_filter_kept"] = mean(
+        float(bool(c.cited_allowed)) for c in cases if c.cited_allowed is not None
+    )
     for stage in STAGES:
         values = [c.timings_ms[stage] for c in cases if stage in c.timings_ms]
         summary[f"{stage}_p50_ms"] = _round(percentile(values, 50))

@@ -10,13 +10,16 @@ The data is CC BY-NC-SA 4.0 and is never copied into this repository: it is read
   snippets (the API's doc_ids filter) and must be refused.
 * ``conflict``: ``positive`` and ``positive_wrong`` snippets under two neutral outlet names;
   each query restricted to its row; a good answer states both versions and cites both sides.
+
+Each way comes in two fixed halves: ``dev`` (even row ids, which rules may be tuned on) and
+``test`` (odd row ids, kept apart from tuning).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -150,12 +153,28 @@ def suite(rows: Sequence[Row], mode: str) -> Suite:
     return Suite(f"rgb:{mode}", cases, articles)
 
 
-def suites(path: Path, modes: Sequence[str], limit: int | None = None) -> list[Suite]:
-    """A suite per mode over the first ``limit`` rows of the RGB file at ``path``."""
+# The fixed halves: rules may be tuned on the dev rows only (even ids); the test rows (odd
+# ids) are kept apart from tuning and only ever reported.
+SPLITS = {"dev": 0, "test": 1}
+
+
+def suites(
+    path: Path, modes: Sequence[str], limit: int | None = None, split: str | None = None
+) -> list[Suite]:
+    """A suite per mode and split over the first ``limit`` rows of the RGB file at ``path``
+    (both splits when ``split`` is None)."""
     for mode in modes:
         if mode not in MODES:
             raise DatasetError(
                 f"rgb:{mode}", None, f"unknown RGB mode {mode!r}: use one of {', '.join(MODES)}"
             )
+    if split is not None and split not in SPLITS:
+        raise DatasetError(f"rgb:{split}", None, f"unknown RGB split {split!r}: use dev or test")
     rows = read_rows(path, limit)
-    return [suite(rows, mode) for mode in modes]
+    out = []
+    for mode in modes:
+        for name, parity in SPLITS.items():
+            if split in (None, name):
+                half = [r for r in rows if r.id % 2 == parity]
+                out.append(replace(suite(half, mode), name=f"rgb:{mode}:{name}"))
+    return out

@@ -13,6 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from evals.judge import Judge
 from evals.metrics import (
     CaseResult,
     CitationResult,
@@ -27,7 +28,6 @@ from ingest.embedding import Embedder, make_embedder
 from ingest.index import Index
 from ingest.pipeline import Ingestor
 from service.engine import RequestMode
-from service.grounding.citations import SUPPORT_JUDGE, Verifier
 from service.settings import Settings
 from service.wiring import build
 
@@ -70,13 +70,10 @@ class RunOptions:
 class Scorer:
     """Scores replies against cases, reading quotes back from the index's stored text."""
 
-    def __init__(self, index: Index, verifier: Verifier) -> None:
+    def __init__(self, index: Index, judge: Judge) -> None:
         self.index = index
-        self.verifier = verifier
+        self.judge = judge
         self._texts: dict[str, str] = {}
-
-    def judge(self, claim: str, evidence: str) -> float:
-        return float(self.verifier.support([claim], [evidence])[0, 0])
 
     def text_of(self, doc_id: str) -> str:
         if doc_id not in self._texts:
@@ -94,13 +91,16 @@ class Scorer:
             (text, [by_marker[m].quote for m in markers if m in by_marker])
             for text, markers in (reply.claims if answered else [])
         ]
-        supported, precise = alce_citations(claims, self.judge, self.verifier.min_support)
+        supported, precise = alce_citations(claims, self.judge.score, self.judge.threshold)
         cited = " \n".join(q.quote for q in reply.citations)
         none = [False] * len(case.facts)
         cited_docs = {q.doc_id for q in reply.citations}
-        sides = None
+        sides = reported = allowed = None
         if case.sides:
             sides = answered and all(cited_docs & set(side) for side in case.sides)
+            reported = answered and _conflict_cites(reply, case.sides)
+        if case.cite_only and answered:
+            allowed = cited_docs <= set(case.cite_only)
         return CaseResult(
             id=case.id,
             category=case.category,
@@ -127,6 +127,8 @@ class Scorer:
                 for q in reply.citations
             ],
             sides_cited=sides,
+            conflict_reported=reported,
+            cited_allowed=allowed,
             timings_ms=dict(reply.timings_ms),
             standalone_question=reply.standalone_question,
             refusal_reason=reply.refusal_reason,
@@ -146,6 +148,7 @@ def run(
     cache = QueryCache(embedder or make_embedder(settings))
     k = max(settings.top_k, MIN_RETRIEVAL_K)
     results: dict[str, list[CaseResult]] = {}
+    per_suite: dict[str, dict[str, list[CaseResult]]] = {}
     descriptions: dict[str, str] = {}
     total = sum(len(s.cases) for s in suites)
     bar = tqdm(total=total, desc=f"eval {label}", unit="case", disable=not options.progress)
@@ -159,12 +162,12 @@ def run(
             ingestor = Ingestor(parts.index)
             for article in suite.articles:
                 ingestor.put(article)
-            systems: list[System] = [NewsqaSystem(parts, options.mode, k)]
+            systems: list[System] = [NewsqaSystem(parts, options.mode, k, options.now)]
             if options.baseline:
                 from evals.baseline import LlamaIndexBaseline
 
                 systems.append(LlamaIndexBaseline(parts, k, use_chat=options.mode != "extractive"))
-            scorer = Scorer(parts.index, parts.engine.verifier)
+            scorer = Scorer(parts.index, Judge(cache.embed_documents))
             _warm_up(systems)
             for case in suite.cases:
                 bar.set_postfix_str(f"{suite.name}:{case.id}"[:40])
@@ -172,6 +175,7 @@ def run(
                     cache.forget()
                     result = scorer.score(case, system.reply(case), options.now)
                     results.setdefault(system.name, []).append(result)
+                    per_suite.setdefault(system.name, {}).setdefault(suite.name, []).append(result)
                     descriptions[system.name] = system.description
                 bar.update(1)
     bar.close()
@@ -186,19 +190,34 @@ def run(
         "started_at": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 1),
         "retrieval_k": k,
-        "support_judge": SUPPORT_JUDGE,
-        "support_threshold": settings.min_support,
+        "support_judge": Judge.description,
+        "support_threshold": Judge(cache.embed_documents).threshold,
         "settings": _settings_snapshot(settings, cache),
         "systems": {
             name: {
                 "description": descriptions[name],
                 "summary": summarise(cases),
+                "suites": {
+                    suite: summarise(suite_cases) for suite, suite_cases in per_suite[name].items()
+                },
                 "categories": by_category(cases),
                 "cases": [c.to_dict() for c in cases],
             }
             for name, cases in results.items()
         },
     }
+
+
+def _conflict_cites(reply: Reply, sides: list[list[str]]) -> bool:
+    """Whether the reply reports a disagreement whose sides cite every group of ``sides``."""
+    doc_of = {q.marker: q.doc_id for q in reply.citations}
+    for conflict in reply.conflicts:
+        raw_sides = conflict.get("sides")
+        listed = raw_sides if isinstance(raw_sides, list) else []
+        cited = [{doc_of.get(m) for m in side.get("markers", [])} for side in listed]
+        if all(any(group & set(docs) for group in cited) for docs in sides):
+            return True
+    return False
 
 
 def _check_gold(suite: Suite) -> None:

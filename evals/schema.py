@@ -210,6 +210,20 @@ class Thresholds(BaseModel):
     max: dict[str, float] = Field(default_factory=dict)
 
 
+def thresholds_of(path: Path, suites: Sequence[str]) -> dict[str, Thresholds]:
+    """The thresholds of each of ``suites`` that the file has (``DatasetError`` if none)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as e:
+        raise DatasetError(str(path), None, f"cannot read: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        raise DatasetError(str(path), None, f"not valid YAML: {e}") from None
+    found = {name: load_thresholds(path, name) for name in suites if name in data}
+    if not found:
+        raise DatasetError(str(path), None, f"no thresholds for {', '.join(suites)}")
+    return found
+
+
 def load_thresholds(path: Path, dataset: str) -> Thresholds:
     """The thresholds of ``dataset`` in a thresholds file (``DatasetError`` if none)."""
     try:

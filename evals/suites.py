@@ -28,13 +28,24 @@ def yaml_suite(path: Path, limit: int | None, max_bytes: int) -> tuple[Dataset, 
     return dataset, Suite(dataset.name, dataset.cases, load_corpus(corpus, max_bytes))
 
 
+# Names that stand for several question sets: dev and test splits reported side by side.
+GROUPS = {"demo": ("demo-dev", "demo-test"), "dated": ("dated-dev", "dated-test")}
+
+
 def resolve(
     name: str, limit: int | None, max_bytes: int, rgb_path: Path
 ) -> tuple[str, list[Suite]]:
-    """``demo``, a YAML path, ``rgb`` or ``rgb:<mode>`` -> (label, suites)."""
+    """``demo`` (demo-dev and demo-test), ``dated``, a set's name under ``evals/datasets``,
+    a YAML path, ``rgb``, ``rgb:<mode>`` or ``rgb:<mode>:<dev|test>`` -> (label, suites)."""
     if name == "rgb" or name.startswith("rgb:"):
-        modes = rgb.MODES if name == "rgb" else (name.split(":", 1)[1],)
-        return name, rgb.suites(rgb_path, modes, limit)
-    path = DATASETS / "demo.yaml" if name == "demo" else Path(name)
-    dataset, suite = yaml_suite(path, limit, max_bytes)
-    return dataset.name, [suite]
+        parts = name.split(":")
+        modes = rgb.MODES if len(parts) == 1 or parts[1] == "" else (parts[1],)
+        split = parts[2] if len(parts) > 2 else None
+        return name, rgb.suites(rgb_path, modes, limit, split)
+    names = GROUPS.get(name, (name,))
+    suites = []
+    for each in names:
+        path = DATASETS / f"{each}.yaml" if (DATASETS / f"{each}.yaml").is_file() else Path(each)
+        dataset, suite = yaml_suite(path, limit, max_bytes)
+        suites.append(suite)
+    return name, suites

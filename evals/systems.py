@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
+from evals.judge import strip_markers
 from evals.schema import Case
 from ingest.index import Filters
 from service.answers import Turn
-from service.engine import RequestMode
-from service.grounding.citations import strip_markers
-from service.grounding.intents import keyword_expansion
+from service.engine import AskRequest, RequestMode
 from service.wiring import Components
 
 
@@ -37,6 +37,8 @@ class Reply:
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None
     refusal_reason: str | None = None
+    conflicts: list[dict[str, object]] = field(default_factory=list)
+    date_applied: bool | None = None
 
 
 class System(Protocol):
@@ -57,27 +59,30 @@ class NewsqaSystem:
 
     name = "newsqa"
 
-    def __init__(self, parts: Components, mode: RequestMode, k: int) -> None:
+    def __init__(self, parts: Components, mode: RequestMode, k: int, today: date) -> None:
         self.parts = parts
         self.mode = mode
         self.k = k
+        self.today = today
 
     @property
     def description(self) -> str:
-        chat = self.parts.engine.chat
+        chat = self.parts.chat
         backend = "extractive" if self.mode == "extractive" or chat is None else chat.name
         return f"newsqa AnswerEngine, mode={self.mode} (backend: {backend})"
 
     def reply(self, case: Case) -> Reply:
         engine = self.parts.engine
-        history = [Turn(t.role, t.content) for t in case.history]
-        filters = filters_for(case)
-        answer = engine.ask(case.question, history, filters, mode=self.mode)
-        standalone = answer.standalone_question or case.question
-        # The engine's own retriever, asked the way the engine asks it (question plus the
-        # keyword expansion for BM25), with enough passages for hit@5.
-        expanded = f"{standalone} {keyword_expansion(standalone)}".strip()
-        passages = engine.retriever.retrieve(standalone, self.k, filters, keyword_query=expanded)
+        request = AskRequest(
+            case.question,
+            tuple(Turn(t.role, t.content) for t in case.history),
+            filters_for(case),
+            mode=self.mode,
+            today=case.as_of or self.today,
+        )
+        answer = engine.ask(request)
+        # The engine's own retrieval step, with enough passages for hit@5.
+        passages = engine.retrieve(request, self.k).passages
         return Reply(
             answer=answer.answer,
             answerable=answer.answerable,
@@ -89,4 +94,6 @@ class NewsqaSystem:
             timings_ms=dict(answer.timings_ms),
             standalone_question=answer.standalone_question,
             refusal_reason=answer.refusal_reason,
+            conflicts=[c.public() for c in answer.conflicts],
+            date_applied=answer.date_scope.applied if answer.date_scope else None,
         )

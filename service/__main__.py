@@ -49,12 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(settings, args.host, args.port, args.workers)
     from ingest.errors import IngestError
     from service.answers import answer_payload
+    from service.engine import AskRequest
     from service.errors import ServiceError
     from service.wiring import build
 
     try:
         engine = build(settings).engine
-        answer = engine.ask(args.question, mode=args.mode, top_k=args.top_k, strict=args.strict)
+        request = AskRequest(args.question, mode=args.mode, top_k=args.top_k, strict=args.strict)
+        answer = engine.ask(request)
     except (IngestError, ServiceError, ImportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

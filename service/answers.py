@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import date
+from typing import TYPE_CHECKING, Literal
 
 from ingest.index import DocumentRecord
 from ingest.model import Chunk, Span
+
+if TYPE_CHECKING:
+    from service.grounding.conflicts import Conflict
 
 Mode = Literal["openai", "llamacpp", "extractive"]
 
@@ -20,6 +24,8 @@ class Passage:
     doc: DocumentRecord
     score: float
     similarity: float
+    # Only sentences inside this span may be quoted (the rest of the chunk is context).
+    quotable: Span | None = None
 
     @property
     def doc_id(self) -> str:
@@ -70,6 +76,7 @@ class AnswerSentence:
     end: int
     markers: tuple[int, ...]
     supported: bool
+    reason: str | None = None  # why it is not supported, when it is not
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,33 @@ class Turn:
 
     role: Literal["user", "assistant"]
     content: str
+
+
+@dataclass(frozen=True)
+class DateScopeNote:
+    """How the dates a question names were used: the publication range taken from them,
+    whether it was applied as a filter, and why not."""
+
+    phrase: str
+    published_after: date | None
+    published_before: date | None
+    latest: bool
+    applied: bool
+    note: str | None
+
+    def public(self) -> dict[str, object]:
+        return {
+            "phrase": self.phrase,
+            "published_after": _iso(self.published_after),
+            "published_before": _iso(self.published_before),
+            "latest": self.latest,
+            "applied": self.applied,
+            "note": self.note,
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @dataclass
@@ -94,7 +128,20 @@ class Answer:
     reason: str | None = None
     refusal_reason: str | None = None
     standalone_question: str | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
+    date_scope: DateScopeNote | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def sentence_payload(s: AnswerSentence) -> dict[str, object]:
+    return {
+        "text": s.text,
+        "start": s.start,
+        "end": s.end,
+        "markers": list(s.markers),
+        "supported": s.supported,
+        "reason": s.reason,
+    }
 
 
 def answer_payload(answer: Answer) -> dict[str, object]:
@@ -108,15 +155,8 @@ def answer_payload(answer: Answer) -> dict[str, object]:
         "refusal_reason": answer.refusal_reason,
         "standalone_question": answer.standalone_question,
         "citations": [c.public() for c in answer.citations],
-        "sentences": [
-            {
-                "text": s.text,
-                "start": s.start,
-                "end": s.end,
-                "markers": list(s.markers),
-                "supported": s.supported,
-            }
-            for s in answer.sentences
-        ],
+        "sentences": [sentence_payload(s) for s in answer.sentences],
+        "conflicts": [c.public() for c in answer.conflicts],
+        "date_scope": answer.date_scope.public() if answer.date_scope else None,
         "timings_ms": answer.timings_ms,
     }

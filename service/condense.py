@@ -6,31 +6,18 @@ import re
 from collections.abc import Sequence
 
 from service.answers import Turn
-from service.text import STOPWORDS
+from service.backends.base import ChatBackend
+from service.errors import LLMUnavailable
+from service.grounding.question import analyse
+from service.prompts import Prompts
 
 _PRONOUN = re.compile(r"\b(he|she|him|his|her|they|them|their|it|its|this|that|there)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
 _PERSON = re.compile(r"\b(he|she|him|his|her)\b", re.I)
-_QUESTION_WORDS = {"what", "who", "when", "where", "why", "how", "which", "did", "does", "is"}
 
 
 def names_in(text: str) -> list[str]:
-    """Capitalised names in a question. Its first word counts only when a name goes on after
-    it ('Ned Price said ...'), not when it merely opens the sentence ('Besides, ...')."""
-    found = []
-    for match in _NAME.finditer(text):
-        words = [_trim(w) for w in match.group(0).split() if w.lower() not in _QUESTION_WORDS]
-        if match.start() == len(text) - len(text.lstrip()) and len(words) == 1:
-            continue
-        words = [w for w in words if w.lower() not in STOPWORDS]
-        if words:
-            found.append(" ".join(words))
-    return found
-
-
-def _trim(word: str) -> str:
-    """Drop a sentence-final period, keep an abbreviation's ('U.S.')."""
-    return word[:-1] if word.endswith(".") and word.count(".") == 1 else word
+    """The names a question is about (question analysis reads them)."""
+    return list(analyse(text).names)
 
 
 def condense_by_rule(question: str, history: Sequence[Turn]) -> str:
@@ -71,3 +58,33 @@ def history_text(history: Sequence[Turn], limit: int = 6) -> str:
         speaker = "User" if turn.role == "user" else "Assistant"
         lines.append(f"{speaker}: {turn.content.strip()[:1500]}")
     return "\n".join(lines)
+
+
+class Condenser:
+    """Rewrites follow-ups with the LLM when there is one (``prompts/condense.txt``), by rule
+    otherwise or when the LLM fails."""
+
+    def __init__(self, chat: ChatBackend | None, prompts: Prompts, max_chars: int) -> None:
+        self.chat = chat
+        self.prompts = prompts
+        self.max_chars = max_chars
+        prompts.variables("condense")
+
+    def condense(
+        self, question: str, history: Sequence[Turn], use_llm: bool = True
+    ) -> tuple[str, str | None]:
+        """(stand-alone question, why the LLM could not be used or None)."""
+        if not history:
+            return question, None
+        if self.chat is not None and use_llm:
+            prompt = self.prompts.render(
+                "condense", history=history_text(history), question=question
+            )
+            try:
+                rewritten = self.chat.complete([{"role": "user", "content": prompt}]).strip()
+                rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
+                if 3 <= len(rewritten) <= self.max_chars:
+                    return rewritten, None
+            except LLMUnavailable as e:
+                return condense_by_rule(question, history), f"the LLM failed ({e.reason})"
+        return condense_by_rule(question, history), None

@@ -1,4 +1,5 @@
-"""AnswerEngine: condense, retrieve, generate, verify, and return an ``Answer``.
+"""AnswerEngine: AskRequest -> condense -> read the question -> retrieve -> decide
+answerability -> generate -> verify -> Answer.
 
 One engine serves every caller (HTTP API, CLI, evals). It never imports FastAPI.
 """
@@ -6,33 +7,36 @@ One engine serves every caller (HTTP API, CLI, evals). It never imports FastAPI.
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal, Protocol
 
 from ingest.index import Filters
-from service.answers import Answer, Mode, Passage, Turn
-from service.backends.base import ChatBackend, Message
-from service.backends.extractive import ExtractiveAnswerer
-from service.condense import condense_by_rule, history_text
+from service.answers import Answer, DateScopeNote, Mode, Passage, Turn
+from service.backends.base import Answerer, Draft
+from service.condense import Condenser
 from service.errors import InvalidRequest, LLMUnavailable
-from service.grounding.answerability import asked_event, assess, states_event
-from service.grounding.citations import Verifier, verify
-from service.grounding.intents import keyword_expansion
-from service.prompts import Prompts
-from service.settings import Settings
-from service.text import looks_like_injection
+from service.grounding.answerability import (
+    Thresholds,
+    Verdict,
+    assess,
+    casing_of,
+    filler_of,
+    judge_quotes,
+)
+from service.grounding.citations import Verified, Verifier, strip_markers, verify
+from service.grounding.conflicts import Statement, find_conflicts
+from service.grounding.question import DateScope, Question, analyse, keyword_expansion, with_casing
+from service.limits import MAX_QUESTION_CHARS
+from service.refusals import is_refusal
 
 RequestMode = Literal["auto", "llm", "extractive"]
-MAX_QUESTION_CHARS = 2000
-_REFUSAL_CUES = re.compile(
-    r"\b(do(?:es)? not (?:contain|include|provide|mention|say|state)|no information|"
-    r"not enough information|cannot (?:answer|determine|find)|unable to (?:answer|find))\b",
-    re.IGNORECASE,
-)
+# Articles published within this many days of the newest answer a 'latest' question.
+LATEST_WINDOW_DAYS = 3
 
 
 class Retriever(Protocol):
@@ -43,6 +47,21 @@ class Retriever(Protocol):
         filters: Filters | None = None,
         keyword_query: str | None = None,
     ) -> list[Passage]: ...
+
+    def dated_documents(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class AskRequest:
+    """One question and how to answer it: the one request object every caller builds."""
+
+    question: str
+    history: Sequence[Turn] = ()
+    filters: Filters | None = None
+    mode: RequestMode = "auto"
+    top_k: int | None = None
+    strict: bool = False
+    today: date | None = None  # what 'last year' is relative to (default: the real today)
 
 
 @dataclass(frozen=True)
@@ -62,103 +81,119 @@ class Final:
 Event = Token | Final
 
 
+@dataclass
+class Retrieval:
+    """What the engine retrieved for a request, and how it read the question."""
+
+    standalone: str
+    question: Question
+    passages: list[Passage]
+    filters: Filters | None
+    scope: DateScopeNote | None
+    condense_problem: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
 class AnswerEngine:
     """Answers questions from the index with verified, exact-offset citations."""
 
     def __init__(
         self,
-        settings: Settings,
+        settings_top_k: int,
+        thresholds: Thresholds,
         retriever: Retriever,
         verifier: Verifier,
-        chat: ChatBackend | None,
-        prompts: Prompts,
+        answerer: Answerer,
+        extractive: Answerer,
+        condenser: Condenser,
+        refusal: str,
+        workers: int = 4,
     ) -> None:
-        self.settings = settings
+        self.top_k = settings_top_k
+        self.thresholds = thresholds
         self.retriever = retriever
         self.verifier = verifier
-        self.chat = chat
-        self.prompts = prompts
-        self.extractive = ExtractiveAnswerer(verifier)
-        self.refusal = prompts.text("refusal")
-        # Check every template renders before the first question arrives.
-        prompts.variables("system")
-        prompts.variables("answer")
-        prompts.variables("source")
-        prompts.variables("condense")
+        self.answerer = answerer
+        self.extractive = extractive
+        self.condenser = condenser
+        self.refusal = refusal
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsqa-answer")
+
+    @property
+    def has_llm(self) -> bool:
+        return self.answerer is not self.extractive
 
     # ---- public API ------------------------------------------------------------------
 
-    def ask(
-        self,
-        question: str,
-        history: Sequence[Turn] = (),
-        filters: Filters | None = None,
-        mode: RequestMode = "auto",
-        top_k: int | None = None,
-        strict: bool = False,
-    ) -> Answer:
+    def ask(self, request: AskRequest) -> Answer:
         """Answer one question (the last event of ``stream``)."""
-        for event in self.stream(question, history, filters, mode, top_k, strict):
+        for event in self.stream(request):
             if isinstance(event, Final):
                 return event.answer
         raise AssertionError("stream ended without an answer")  # pragma: no cover
 
-    def stream(
-        self,
-        question: str,
-        history: Sequence[Turn] = (),
-        filters: Filters | None = None,
-        mode: RequestMode = "auto",
-        top_k: int | None = None,
-        strict: bool = False,
-    ) -> Iterator[Event]:
-        """Tokens as they are produced, then one ``Final`` with the verified answer."""
-        question = _check_question(question)
-        started = time.perf_counter()
-        timings: dict[str, float] = {}
-        chat = self._chat_for(mode)
-        degraded_reason = None
-        if mode == "llm" and chat is None:
-            degraded_reason = "no LLM backend is configured (set OPENAI_API_KEY or NEWSQA_LLM)"
-
-        standalone, condense_problem = self._condense(question, history, chat)
-        degraded_reason = degraded_reason or condense_problem
-
+    def retrieve(self, request: AskRequest, top_k: int | None = None) -> Retrieval:
+        """Condense, read the question, turn its dates into filters, and retrieve: what
+        ``stream`` does before answering (the evals measure retrieval through this)."""
+        question = _check_question(request.question)
+        use_llm = request.mode != "extractive"
+        standalone, problem = self.condenser.condense(question, request.history, use_llm)
         t0 = time.perf_counter()
-        expanded = f"{standalone} {keyword_expansion(standalone)}".strip()
+        read = analyse(standalone, request.today)
+        filters, scope = self._date_filters(read.scope, request.filters)
         passages = self.retriever.retrieve(
-            standalone, top_k or self.settings.top_k, filters, keyword_query=expanded
+            standalone,
+            top_k or request.top_k or self.top_k,
+            filters,
+            keyword_query=f"{standalone} {keyword_expansion(read)}".strip(),
         )
-        timings["retrieve"] = _ms(t0)
+        read = with_casing(read, casing_of(passages), request.today)
+        return Retrieval(standalone, read, passages, filters, scope, problem,
+                         {"retrieve": _ms(t0)})  # fmt: skip
 
+    def stream(self, request: AskRequest) -> Iterator[Event]:
+        """Tokens as they are produced, then one ``Final`` with the verified answer."""
+        started = time.perf_counter()
+        answerer, degraded_reason = self._answerer_for(request.mode)
+        found = self.retrieve(request)
+        degraded_reason = degraded_reason or found.condense_problem
+        timings = dict(found.timings)
         answer = Answer(
-            question=question,
+            question=request.question.strip(),
             answer=self.refusal,
             answerable=False,
-            mode=chat.name if chat else "extractive",  # type: ignore[arg-type]
-            standalone_question=standalone if standalone != question else None,
-        )
+            mode=answerer.name,  # type: ignore[arg-type]
+            standalone_question=found.standalone if found.standalone != request.question.strip()
+            else None,
+            date_scope=found.scope,
+        )  # fmt: skip
         t1 = time.perf_counter()
-        evidence = assess(standalone, passages, self.settings.min_relevance)
-        answer.refusal_reason = None if evidence.answerable else evidence.reason
-        if evidence.answerable:
+        dated = found.scope is not None and found.scope.applied
+        similarity = self._similarity(found.question.text)
+        verdict = assess(found.question, found.passages, self.thresholds, dated, similarity)
+        if found.scope is not None and found.scope.latest:
+            verdict = _newest(verdict)
+        answer.refusal_reason = None if verdict.answerable else verdict.reason
+        if verdict.answerable:
+            draft = Draft(found.question, found.passages, verdict)
             text: str | None = None
-            if chat is not None:
-                try:
-                    pieces: list[str] = []
-                    for piece in chat.stream(self._messages(standalone, passages)):
-                        pieces.append(piece)
-                        yield Token(piece)
-                    text = "".join(pieces)
-                except LLMUnavailable as e:
-                    degraded_reason = f"the LLM failed ({e.reason}); answered extractively"
-                    answer.mode = "extractive"
+            try:
+                pieces: list[str] = []
+                for piece in answerer.answer(draft):
+                    pieces.append(piece)
+                    yield Token(piece)
+                text = "".join(pieces)
+            except LLMUnavailable as e:
+                degraded_reason = f"the LLM failed ({e.reason}); answered extractively"
             if text is None:
-                text = self.extractive.answer(standalone, passages)
-                answer.mode = "extractive"
-                for sentence in _pieces(text):
-                    yield Token(sentence)
-            self._finish(answer, standalone, text, passages, strict)
+                answerer = self.extractive
+                pieces = []
+                for piece in self.extractive.answer(draft):
+                    pieces.append(piece)
+                    yield Token(piece)
+                text = "".join(pieces)
+            answer.mode = answerer.name  # type: ignore[assignment]
+            self._finish(answer, draft, text, request.strict, dated)
         timings["generate"] = _ms(t1)
         timings["total"] = _ms(started)
         answer.timings_ms = timings
@@ -166,23 +201,20 @@ class AnswerEngine:
         answer.reason = degraded_reason
         yield Final(answer)
 
-    async def astream(
-        self,
-        question: str,
-        history: Sequence[Turn] = (),
-        filters: Filters | None = None,
-        mode: RequestMode = "auto",
-        top_k: int | None = None,
-        strict: bool = False,
-    ) -> AsyncIterator[Event]:
-        """``stream`` run in a worker thread, so the event loop never blocks on it."""
+    async def aask(self, request: AskRequest) -> Answer:
+        """``ask`` on the engine's bounded worker pool (for callers on an event loop)."""
+        return await asyncio.wrap_future(self._pool.submit(self.ask, request))
+
+    async def astream(self, request: AskRequest) -> AsyncIterator[Event]:
+        """``stream`` run on the engine's bounded worker pool, so the event loop never blocks
+        on it and a burst of requests queues instead of starting a thread each."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Event | BaseException | None] = asyncio.Queue()
         stop = threading.Event()
 
         def work() -> None:
             try:
-                for event in self.stream(question, history, filters, mode, top_k, strict):
+                for event in self.stream(request):
                     if stop.is_set():
                         return
                     loop.call_soon_threadsafe(queue.put_nowait, event)
@@ -191,8 +223,7 @@ class AnswerEngine:
             finally:
                 loop.call_soon_threadsafe(queue.put_nowait, None)
 
-        worker = threading.Thread(target=work, name="newsqa-answer", daemon=True)
-        worker.start()
+        self._pool.submit(work)
         try:
             while (item := await queue.get()) is not None:
                 if isinstance(item, BaseException):
@@ -201,73 +232,122 @@ class AnswerEngine:
         finally:
             stop.set()
 
+    def close(self) -> None:
+        """Stop the worker pool (queued requests are dropped)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     # ---- steps -----------------------------------------------------------------------
 
-    def _chat_for(self, mode: RequestMode) -> ChatBackend | None:
-        return None if mode == "extractive" else self.chat
+    def _similarity(self, question: str) -> Callable[[Sequence[str]], list[float]]:
+        """Cosine of ``question`` with texts, by the verifier's embeddings (cached)."""
 
-    def _condense(
-        self, question: str, history: Sequence[Turn], chat: ChatBackend | None
-    ) -> tuple[str, str | None]:
-        if not history:
-            return question, None
-        if chat is not None:
-            prompt = self.prompts.render(
-                "condense", history=history_text(history), question=question
+        def similarity(texts: Sequence[str]) -> list[float]:
+            vectors = self.verifier.vectors([question, *texts])
+            return [float(v @ vectors[0]) for v in vectors[1:]]
+
+        return similarity
+
+    def _answerer_for(self, mode: RequestMode) -> tuple[Answerer, str | None]:
+        if mode == "extractive":
+            return self.extractive, None
+        if mode == "llm" and not self.has_llm:
+            reason = "no LLM backend is configured (set OPENAI_API_KEY or NEWSQA_LLM)"
+            return self.extractive, reason
+        return self.answerer, None
+
+    def _date_filters(
+        self, scope: DateScope | None, filters: Filters | None
+    ) -> tuple[Filters | None, DateScopeNote | None]:
+        """The request's filters narrowed to the question's dates, when articles carry dates.
+
+        Undated articles never match a date filter; when no article carries a date, the
+        dates are not applied and must be stated in the text instead (the note says so).
+        """
+        if scope is None:
+            return filters, None
+        if scope.after is None and scope.before is None:
+            note = "answered from the newest dated articles" if scope.latest else None
+            return filters, DateScopeNote(scope.phrase, None, None, scope.latest, False, note)
+        if self.retriever.dated_documents() == 0:
+            note = (
+                "no article in the index states a publication date, so the dates were not "
+                "applied as a filter; passages must state them in their text"
             )
-            try:
-                rewritten = chat.complete([{"role": "user", "content": prompt}]).strip()
-                rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
-                if 3 <= len(rewritten) <= MAX_QUESTION_CHARS:
-                    return rewritten, None
-            except LLMUnavailable as e:
-                return condense_by_rule(question, history), f"the LLM failed ({e.reason})"
-        return condense_by_rule(question, history), None
-
-    def _messages(self, question: str, passages: Sequence[Passage]) -> list[Message]:
-        sources = "\n\n".join(
-            self.prompts.render(
-                "source",
-                number=p.number,
-                source=p.doc.source or "unknown outlet",
-                published=p.doc.published or "date not stated",
-                title=p.doc.title or "untitled",
-                text=_neutralise(p),
+            return filters, DateScopeNote(
+                scope.phrase, scope.after, scope.before, scope.latest, False, note
             )
-            for p in passages
-        )
-        system = self.prompts.render("system", refusal=self.refusal)
-        user = self.prompts.render(
-            "answer", sources=sources, question=question, refusal=self.refusal
-        )
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        base = filters or Filters()
+        after = max((d for d in (base.published_after, scope.after) if d), default=None)
+        before = min((d for d in (base.published_before, scope.before) if d), default=None)
+        narrowed = replace(base, published_after=after, published_before=before)
+        note = "only articles published in this range were used; undated articles were left out"
+        return narrowed, DateScopeNote(scope.phrase, after, before, scope.latest, True, note)
 
-    def _finish(
-        self,
-        answer: Answer,
-        question: str,
-        text: str,
-        passages: Sequence[Passage],
-        strict: bool,
-    ) -> None:
-        """Verify ``text``; refuse when nothing in it is supported by the sources."""
-        if _is_refusal(text, self.refusal):
+    def _finish(self, answer: Answer, draft: Draft, text: str, strict: bool, dated: bool) -> None:
+        """Verify ``text``; refuse when nothing in it is supported or none of its supported
+        quotes answers the question."""
+        if is_refusal(text, self.refusal):
             answer.refusal_reason = f"the {answer.mode} backend found no answer in the sources"
             return
-        verified = verify(text, passages, self.verifier, strict=strict)
+        verified = verify(text, draft.passages, self.verifier, strict=strict)
         if verified.supported_claims == 0:
             answer.refusal_reason = "no sentence of the answer is supported by the sources"
             return
-        if answer.mode == "extractive" and not states_event(
-            question, [s.text for s in verified.sentences]
-        ):
-            event = asked_event(question)
-            answer.refusal_reason = f"the sources do not say that this was {event}d or done"
+        cited = [
+            (e.passage, e.span)
+            for marker, e in verified.evidence.items()
+            if any(c.marker == marker and c.supported for c in verified.citations)
+        ]
+        check = judge_quotes(
+            draft.question,
+            cited,
+            dated,
+            self.thresholds,
+            self._similarity(draft.question.text),
+            draft.passages,
+        )
+        if not check.answerable:
+            answer.refusal_reason = f"the cited sources do not answer it: {check.reason}"
             return
         answer.answer = verified.text
         answer.answerable = True
         answer.citations = verified.citations
         answer.sentences = verified.sentences
+        answer.conflicts = find_conflicts(draft.question, _statements(draft, verified))
+
+
+def _statements(draft: Draft, verified: Verified) -> list[Statement]:
+    """Each supported sentence of the answer, with its cited quote's filler, per citation."""
+    out = []
+    supported = {c.marker for c in verified.citations if c.supported}
+    for sentence in verified.sentences:
+        if not sentence.supported:
+            continue
+        for marker in sentence.markers:
+            evidence = verified.evidence.get(marker)
+            if evidence is None or marker not in supported:
+                continue
+            doc = evidence.passage.doc
+            filler = filler_of(draft.question, evidence.text)
+            out.append(Statement(strip_markers(sentence.text), evidence.passage.doc_id,
+                                 doc.source, doc.published, (marker,), filler))  # fmt: skip
+    return out
+
+
+def _newest(verdict: Verdict) -> Verdict:
+    """Only the answering sentences of the newest dated articles, for 'latest' questions
+    (undated articles cannot be the latest); unchanged when none is dated."""
+    dated = [f for f in verdict.answering() if f.passage.doc.published]
+    if not dated:
+        return verdict
+    newest = max(date.fromisoformat(f.passage.doc.published or "") for f in dated)
+    keep = [
+        f
+        for f in dated
+        if (newest - date.fromisoformat(f.passage.doc.published or "")).days <= LATEST_WINDOW_DAYS
+    ]
+    others = [f for f in verdict.findings if not f.answers]
+    return replace(verdict, findings=tuple(keep + others))
 
 
 def _check_question(question: str) -> str:
@@ -280,31 +360,10 @@ def _check_question(question: str) -> str:
     return question.strip()
 
 
-def _is_refusal(text: str, refusal: str) -> bool:
-    stripped = text.strip()
-    if not stripped or refusal.lower().rstrip(".") in stripped.lower():
-        return True
-    return bool(_REFUSAL_CUES.search(stripped)) and "[" not in stripped
-
-
-def _neutralise(passage: Passage) -> str:
-    """The passage text with instruction-like sentences blanked out for the LLM."""
-    chunk = passage.chunk
-    text = chunk.text
-    for span in reversed(chunk.sentences):
-        a, b = span.start - chunk.start, span.end - chunk.start
-        if looks_like_injection(text[a:b]):
-            text = text[:a] + "[instruction-like text removed]" + text[b:]
-    return text
-
-
-def _pieces(text: str) -> list[str]:
-    """Extractive text cut into word-sized pieces, so it streams like generated text."""
-    return re.findall(r"\S+\s*|\s+", text)
-
-
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
 
 
-__all__ = ["AnswerEngine", "Event", "Final", "Mode", "RequestMode", "Token"]
+__all__ = [
+    "AnswerEngine", "AskRequest", "Event", "Final", "Mode", "RequestMode", "Retrieval", "Token",
+]  # fmt: skip

@@ -65,6 +65,40 @@ class Settings(IndexSettings):
         le=1,
         description="Support score (lexical and embedding) a sentence needs from its quote.",
     )
+    sentence_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the question's event words an answering sentence (with the one "
+        "before it) must state.",
+    )
+    named_coverage: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="Word coverage of the question by one passage that, with every name "
+        "present, counts as relevant whatever the similarity.",
+    )
+    corroboration: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Support score a quote of another article needs to be cited as a second "
+        "source of a supported sentence (its facts must agree too).",
+    )
+    repair_margin: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="How far above NEWSQA_MIN_SUPPORT a source must score to be cited for a "
+        "sentence that cites none that supports it.",
+    )
+    answer_workers: int = Field(
+        4,
+        ge=1,
+        le=256,
+        description="Threads answering questions at once per process; more requests queue.",
+    )
     prompts_dir: Path | None = Field(
         None, description="Folder of the prompt templates; unset means the shipped `prompts/`."
     )

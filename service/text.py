@@ -26,7 +26,7 @@ _TERM = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|[^\W_]+(?:'[^
 STOPWORDS = (frozenset(STOPWORDS_EN_PLUS) - {"won"}) | frozenset(
     "would could also may might must shall mr mrs ms since besides despite however meanwhile "
     "moreover although though unless whether whereas instead among amid toward towards within "
-    "upon across along around beyond yet".split()
+    "upon across along around beyond yet regarding concerning".split()
 )
 # Verbs of saying: every news sentence has one, so they say nothing about its topic.
 REPORTING = frozenset(
@@ -35,8 +35,29 @@ REPORTING = frozenset(
 )
 
 _STEMMER = Stemmer.Stemmer("english")
+# Irregular past forms of common verbs, to their base: 'met' is a form of 'meet'.
+IRREGULAR = {
+    past: base
+    for base, forms in (
+        ("meet", "met"), ("send", "sent"), ("win", "won"), ("lose", "lost"), ("hold", "held"),
+        ("make", "made"), ("take", "took taken"), ("give", "gave given"), ("buy", "bought"),
+        ("sell", "sold"), ("build", "built"), ("begin", "began begun"), ("run", "ran"),
+        ("tell", "told"), ("leave", "left"), ("keep", "kept"), ("bring", "brought"),
+        ("pay", "paid"), ("speak", "spoke spoken"), ("write", "wrote written"), ("lead", "led"),
+        ("choose", "chose chosen"), ("become", "became"), ("fight", "fought"),
+        ("strike", "struck"), ("rise", "rose risen"), ("fall", "fell fallen"),
+        ("grow", "grew grown"), ("draw", "drew drawn"), ("see", "saw seen"), ("say", "said"),
+        ("find", "found"), ("think", "thought"), ("catch", "caught"), ("shoot", "shot"),
+        ("stand", "stood"), ("sit", "sat"), ("break", "broke broken"), ("drive", "drove driven"),
+        ("fly", "flew flown"), ("throw", "threw thrown"), ("know", "knew known"),
+        ("seek", "sought"), ("teach", "taught"), ("sing", "sang sung"), ("sink", "sank sunk"),
+        ("swear", "swore sworn"), ("steal", "stole stolen"), ("freeze", "froze frozen"),
+    )
+    for past in forms.split()
+}  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, straight apostrophes, accents removed ('Erdoğan' -> 'erdogan')."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
@@ -53,6 +74,7 @@ def stem(word: str) -> str:
     """The Snowball stem of a folded word, possessive dropped: 'negotiations' -> 'negoti'."""
     if word.endswith("'s"):
         word = word[:-2]
+    word = IRREGULAR.get(word, word)
     return str(_STEMMER.stemWord(word.replace("'", "")))
 
 

@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from ingest.embedding import Embedder, make_embedder
 from ingest.index import Index
 from service.backends import select_chat_backend
+from service.backends.base import Answerer, ChatBackend
+from service.backends.extractive import ExtractiveAnswerer
+from service.backends.llm import LLMAnswerer
+from service.condense import Condenser
 from service.engine import AnswerEngine
+from service.grounding.answerability import Thresholds
 from service.grounding.citations import Verifier
+from service.limits import MAX_QUESTION_CHARS
 from service.prompts import Prompts
 from service.retrieval.hybrid import HybridRetriever
 from service.retrieval.keyword import KeywordIndex
@@ -24,6 +30,7 @@ class Components:
     index: Index
     keyword: KeywordIndex
     engine: AnswerEngine
+    chat: ChatBackend | None
 
 
 def build(settings: Settings, embedder: Embedder | None = None) -> Components:
@@ -32,11 +39,25 @@ def build(settings: Settings, embedder: Embedder | None = None) -> Components:
     index = Index(settings, embedder)
     keyword = KeywordIndex(index, refresh_seconds=settings.keyword_refresh_seconds)
     retriever = HybridRetriever(index, keyword, settings)
-    engine = AnswerEngine(
-        settings,
-        retriever,
-        Verifier(embedder.embed_documents, settings.min_support),
-        select_chat_backend(settings),
-        Prompts(settings.prompts_path),
+    verifier = Verifier(
+        embedder.embed_documents,
+        settings.min_support,
+        corroboration=settings.corroboration,
+        repair_margin=settings.repair_margin,
     )
-    return Components(settings, embedder, index, keyword, engine)
+    prompts = Prompts(settings.prompts_path)
+    chat = select_chat_backend(settings)
+    extractive = ExtractiveAnswerer(verifier)
+    answerer: Answerer = LLMAnswerer(chat, prompts) if chat is not None else extractive
+    engine = AnswerEngine(
+        settings.top_k,
+        Thresholds(settings.min_relevance, settings.sentence_coverage, settings.named_coverage),
+        retriever,
+        verifier,
+        answerer,
+        extractive,
+        Condenser(chat, prompts, MAX_QUESTION_CHARS),
+        prompts.text("refusal"),
+        workers=settings.answer_workers,
+    )
+    return Components(settings, embedder, index, keyword, engine, chat)

@@ -17,7 +17,7 @@ from service.api import errors
 from service.api.deps import RateLimiter, require_key
 from service.api.metrics import Metrics
 from service.api.middleware import RequestContext
-from service.api.routes import ask, documents, health, openai_compat, search
+from service.api.routes import ask, documents, health, openai_compat, search, verify
 from service.api.runtime import Runtime
 from service.settings import Settings
 from service.wiring import Components, build
@@ -65,6 +65,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(ask.router, dependencies=protected)
     app.include_router(search.router, dependencies=protected)
+    app.include_router(verify.router, dependencies=protected)
     app.include_router(documents.router, dependencies=protected)
     app.include_router(openai_compat.router, dependencies=protected)
     mount_page(app)

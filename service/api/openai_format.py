@@ -38,7 +38,7 @@ from service.api.openai_schemas import (
     ChatCompletionRequest,
     ChatMessage,
 )
-from service.engine import Event, Final, RequestMode
+from service.engine import AskRequest, Event, Final, RequestMode
 
 log = logging.getLogger("newsqa.api")
 
@@ -88,6 +88,12 @@ class ChatQuery:
     stream: bool
     include_usage: bool
     prompt_tokens: int
+
+    @property
+    def request(self) -> AskRequest:
+        return AskRequest(
+            self.question, tuple(self.history), self.filters, self.mode, self.top_k, self.strict
+        )
 
 
 def check_model(name: str) -> None:
@@ -204,6 +210,9 @@ def _extras(answer: Answer) -> dict[str, object]:
         "degraded": answer.degraded,
         "mode": answer.mode,
         "standalone_question": answer.standalone_question,
+        "refusal_reason": answer.refusal_reason,
+        "conflicts": [c.public() for c in answer.conflicts],
+        "date_scope": answer.date_scope.public() if answer.date_scope else None,
     }
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.schemas import MAX_TOP_K, CitationOut, FiltersIn
+from service.api.schemas import CitationOut, ConflictOut, DateScopeOut, FiltersIn
+from service.limits import MAX_TOP_K
 
 MODEL_NAME = "newsqa"
 Role = Literal["system", "developer", "user", "assistant", "tool", "function"]
@@ -136,6 +137,13 @@ class NewsqaFields(BaseModel):
     standalone_question: str | None = Field(
         None, description="A follow-up rewritten as a stand-alone question, when it was."
     )
+    refusal_reason: str | None = Field(None, description="Why the question was refused.")
+    conflicts: list[ConflictOut] = Field(
+        default_factory=list, description="Where the cited sources disagree, side by side."
+    )
+    date_scope: DateScopeOut | None = Field(
+        None, description="How dates named in the question were used."
+    )
 
 
 class ChatCompletion(NewsqaFields):
@@ -170,8 +178,8 @@ class ChunkChoice(BaseModel):
 
 class ChatCompletionChunk(BaseModel):
     """One `chat.completion.chunk` of a streamed reply. The chunk with `finish_reason:
-    stop` also carries `citations`, `answerable`, `degraded`, `mode` and
-    `standalone_question`."""
+    stop` also carries `citations`, `answerable`, `degraded`, `mode`,
+    `standalone_question`, `refusal_reason`, `conflicts` and `date_scope`."""
 
     id: str = Field(description="The same in every chunk of a reply.")
     object: Literal["chat.completion.chunk"] = Field(
@@ -186,6 +194,9 @@ class ChatCompletionChunk(BaseModel):
     degraded: bool | None = Field(None, description="In the last chunk only.")
     mode: AnswerMode | None = Field(None, description="In the last chunk only.")
     standalone_question: str | None = Field(None, description="In the last chunk only.")
+    refusal_reason: str | None = Field(None, description="In the last chunk only.")
+    conflicts: list[ConflictOut] | None = Field(None, description="In the last chunk only.")
+    date_scope: DateScopeOut | None = Field(None, description="In the last chunk only.")
 
 
 class ModelCard(BaseModel):

@@ -8,9 +8,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.index import Filters
-
-MAX_QUESTION_CHARS = 2000
-MAX_TOP_K = 50
+from service.limits import (
+    MAX_ANSWER_CHARS,
+    MAX_QUESTION_CHARS,
+    MAX_TOP_K,
+    MAX_TURN_CHARS,
+    MAX_VERIFY_SOURCES,
+)
 
 
 class Strict(BaseModel):
@@ -48,7 +52,7 @@ class TurnIn(Strict):
     """An earlier message of the conversation."""
 
     role: Literal["user", "assistant"] = Field(description="Who wrote the message.")
-    content: str = Field(max_length=20000, description="The message text.")
+    content: str = Field(max_length=MAX_TURN_CHARS, description="The message text.")
 
 
 class AskRequest(Strict):
@@ -96,6 +100,43 @@ class SentenceOut(BaseModel):
     end: int = Field(description="End offset of the sentence in the answer.")
     markers: list[int] = Field(description="Citation markers of the sentence.")
     supported: bool = Field(description="Whether its sources support it.")
+    reason: str | None = Field(
+        None,
+        description="Why it is not supported: the name, number, date or polarity that does "
+        "not agree with its quote, or that no quote states it.",
+    )
+
+
+class ConflictSideOut(BaseModel):
+    """One side of a disagreement between sources."""
+
+    statement: str = Field(description="What this side says (an answer sentence).")
+    markers: list[int] = Field(description="The citation markers of this side.")
+    sources: list[str] = Field(description="The outlets of this side.")
+    published: list[str | None] = Field(
+        description="Their publication dates (YYYY-MM-DD), null when not stated."
+    )
+
+
+class ConflictOut(BaseModel):
+    """Sources that give different answers for the same thing, side by side."""
+
+    about: str = Field(description="What the sides disagree about.")
+    sides: list[ConflictSideOut] = Field(description="Two or more sides; none supports another.")
+
+
+class DateScopeOut(BaseModel):
+    """How dates named in the question were used."""
+
+    phrase: str = Field(description="The words of the question that name the dates.")
+    published_after: str | None = Field(description="Start of the range taken from them.")
+    published_before: str | None = Field(description="End of the range taken from them.")
+    latest: bool = Field(description="The question asks for the newest articles.")
+    applied: bool = Field(
+        description="Whether the range was applied as a publication-date filter (only when "
+        "articles carry dates; undated articles never match it)."
+    )
+    note: str | None = Field(description="What was done, in words.")
 
 
 class Timings(BaseModel):
@@ -122,7 +163,47 @@ class AskResponse(BaseModel):
     )
     citations: list[CitationOut] = Field(description="One entry per marker in the answer.")
     sentences: list[SentenceOut] = Field(description="The answer's sentences and verdicts.")
+    conflicts: list[ConflictOut] = Field(
+        default_factory=list,
+        description="Where the cited sources disagree (a different place, number, name or "
+        "date for the same thing), side by side.",
+    )
+    date_scope: DateScopeOut | None = Field(
+        None, description="How dates named in the question were used, when it names any."
+    )
     timings_ms: Timings = Field(description="Time per stage.")
+
+
+class SourceIn(Strict):
+    """A span of a stored article, cited as [n] by the n-th entry."""
+
+    doc_id: str = Field(min_length=1, max_length=500, description="The document.")
+    start: int = Field(ge=0, description="Start offset in the document text.")
+    end: int = Field(gt=0, description="End offset (exclusive) in the document text.")
+
+
+class VerifyRequest(Strict):
+    """An answer an app wrote from /v1/search results, with the spans it cites."""
+
+    answer: str = Field(
+        min_length=1,
+        max_length=MAX_ANSWER_CHARS,
+        description="The answer text; `[n]` cites `sources[n-1]`.",
+    )
+    sources: list[SourceIn] = Field(
+        min_length=1,
+        max_length=MAX_VERIFY_SOURCES,
+        description="The cited spans, in marker order: `[1]` is the first.",
+    )
+
+
+class VerifyResponse(BaseModel):
+    """Each sentence's verdict and the exact quote behind each citation."""
+
+    supported: bool = Field(description="True when every sentence that states something is.")
+    answer: str = Field(description="The answer with its markers renumbered: one per quote.")
+    sentences: list[SentenceOut] = Field(description="The answer's sentences and verdicts.")
+    citations: list[CitationOut] = Field(description="One entry per marker: its best quote.")
 
 
 class SearchRequest(Strict):

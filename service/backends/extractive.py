@@ -1,83 +1,80 @@
-"""The extractive answerer: no LLM, the answer is the passages' own best sentences.
+"""The extractive answerer: no LLM, the answer is the passages' own sentences that answer
+the question (``Verdict.answering``: sentences about its focus holding the asked-for filler).
 
-Query-focused sentence ranking (embedding similarity plus content-word overlap with the
-question), redundancy removed by maximal marginal relevance, sentences grouped by article
-(newest dated article first) and kept in article order. Faithful by construction.
+Query-focused ranking (embedding similarity plus content-word overlap with the question),
+redundancy removed by maximal marginal relevance, one paragraph per article (newest dated
+article first), sentences in article order. A near-duplicate of a chosen sentence from
+another article is dropped, unless it disagrees with it (another number, place, name,
+date): then it is kept as the other side, and each side is labelled with its outlet and
+date. Faithful by construction.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from ingest.index import DocumentRecord
 from ingest.model import Span
 from service.answers import Passage
-from service.grounding.citations import Verifier, evidence_of
-from service.grounding.intents import cue_score, intents_of
-from service.text import content_stems, lexical_recall, looks_like_injection
+from service.backends.base import Draft
+from service.grounding.answerability import Finding
+from service.grounding.citations import Verifier
+from service.grounding.conflicts import Statement, find_conflicts
+from service.grounding.question import asks_conditions
+from service.text import content_stems, lexical_recall
 
 SIMILARITY_WEIGHT = 0.6
 RANK_WEIGHT = 0.1
 CUE_BONUS = 0.12
+# A sentence without the language of demands weighs this much for a question about them.
+MISSING_CUE_FACTOR = 0.8
 _NOT_A_CLAIM = re.compile(
     r"^(by |image:|photo:|\(additional reporting|\(reporting by|editing by|all news$)",
     re.IGNORECASE,
 )
-
-
-MISSING_CUE_FACTOR = 0.8
-_FACTOID = re.compile(r"^\s*(who|when|where|how (many|much|long|old)|which)\b", re.I)
+_FACTOID = ("person", "organisation", "place", "time", "number")
 _LIST = re.compile(r"^\s*(what|which) (are|were)\b|\b(list|all the|conditions|demands|"
                    r"preconditions|reasons|steps)\b", re.I)  # fmt: skip
+# What a sentence answering a question about conditions or demands says.
+_CONDITIONS_STATED = re.compile(
+    r"\b(should|must|wants?|insists?|needs?|demands?|conditions?|only if|unless|require[sd]?|"
+    r"rules? out)\b",
+    re.I,
+)
+# Cosine above which two sentences say the same thing (one is dropped, or is a side).
+DUPLICATE = 0.9
 
 
-def answer_shape(question: str) -> tuple[int, float]:
+def answer_shape(draft: Draft) -> tuple[int, float]:
     """How many sentences at most, and how close to the best one each must score.
 
     A factoid question (who, when, how many) wants one or two precise sentences; a question
     asking for a list (conditions, reasons) wants several; others something in between.
     """
-    if _LIST.search(question):
+    if _LIST.search(draft.question.text):
         return 5, 0.6
-    if _FACTOID.search(question):
+    if draft.question.answer_type in _FACTOID:
         return 2, 0.85
     return 3, 0.75
 
 
-# Cosine above which two sentences say the same thing (one is dropped) ...
-DUPLICATE = 0.9
-# Support (see citations.Verifier) above which a sentence of another article is cited as
-# a second source of a chosen sentence.
-CORROBORATION = 0.5
-SAME_DOC_PENALTY = 0.0
-
-
-def cue_factor(question: str, sentence: str) -> tuple[float, float]:
-    """(bonus, factor) for a sentence of the kind the question asks for (a date for 'when')
-    or not: a question with a clear type down-weights sentences of another type."""
-    strong = [i for i in intents_of(question) if i.weight >= 1]
-    factor = 1.0
-    if strong and not any(i.answers.search(sentence) for i in strong):
-        factor = MISSING_CUE_FACTOR
-    return CUE_BONUS * cue_score(question, sentence), factor
-
-
 @dataclass(frozen=True)
 class Candidate:
-    """One sentence of a passage and how well it answers the question."""
+    """One answering sentence of a passage and how well it answers the question."""
 
     passage: Passage
     span: Span
     text: str
     score: float
-    also: tuple[int, ...] = ()
+    filler: str | None = None
 
 
 class ExtractiveAnswerer:
-    """Picks the few sentences that answer a question best, each cited with its passage."""
+    """Picks the few answering sentences that answer best, each cited with its passage."""
 
     name = "extractive"
 
@@ -85,101 +82,133 @@ class ExtractiveAnswerer:
         self.verifier = verifier
         self.max_chars = max_chars
 
-    def candidates(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        """Every usable sentence of the passages, scored against the question, best first."""
+    def answer(self, draft: Draft) -> Iterator[str]:
+        """The answer text in word-sized pieces, so it streams like generated text."""
+        yield from re.findall(r"\S+\s*|\s+", self.text(draft))
+
+    def text(self, draft: Draft) -> str:
+        """Chosen sentences with ``[n]`` markers, a paragraph per article; sides of a
+        disagreement, and articles of different dates, labelled with outlet and date."""
+        chosen = self.select(draft)
+        statements = [
+            Statement(c.text, c.passage.doc_id, c.passage.doc.source, c.passage.doc.published,
+                      (c.passage.number,), c.filler)
+            for c in chosen
+        ]  # fmt: skip
+        disputed = {
+            s.doc_id
+            for conflict in find_conflicts(draft.question, statements)
+            for side in conflict.sides
+            for s in side.statements
+        }
+        dates = {c.passage.doc.published for c in chosen if c.passage.doc.published}
+        paragraphs: list[list[str]] = []
+        last_doc = None
+        for candidate in chosen:
+            doc = candidate.passage.doc
+            sentence = f"{candidate.text}[{candidate.passage.number}]"
+            if doc.doc_id != last_doc:
+                paragraphs.append([])
+                last_doc = doc.doc_id
+                if doc.doc_id in disputed or len(dates) > 1:
+                    sentence = f"{_label(doc)}: {sentence}"
+            paragraphs[-1].append(sentence)
+        return "\n\n".join(" ".join(p) for p in paragraphs)
+
+    def candidates(self, draft: Draft) -> list[Candidate]:
+        """Every answering sentence that reads as a claim, scored, best first."""
         seen: set[tuple[str, int, int]] = set()
-        found: list[tuple[Passage, Span, str]] = []
-        for passage in passages:
-            for span in passage.chunk.sentences:
-                key = (passage.doc_id, span.start, span.end)
-                text = passage.quote(span)
-                if key in seen or not _is_claim(text):
-                    continue
-                seen.add(key)
-                found.append((passage, span, text))
+        found: list[Finding] = []
+        for finding in draft.verdict.answering():
+            key = (finding.passage.doc_id, finding.span.start, finding.span.end)
+            if key in seen or not _is_claim(finding.text):
+                continue
+            seen.add(key)
+            found.append(finding)
         if not found:
             return []
-        vectors = self.verifier.vectors([question] + [t for _, _, t in found])
+        question = draft.question.text
+        vectors = self.verifier.vectors([question] + [f.text for f in found])
         similarity = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
-        ranks = max(p.number for p in passages)
+        ranks = max(p.number for p in draft.passages)
+        conditions = asks_conditions(draft.question)
         scored = []
-        for i, (p, s, t) in enumerate(found):
-            bonus, factor = cue_factor(question, t)
+        for i, f in enumerate(found):
             base = (
                 SIMILARITY_WEIGHT * float(similarity[i])
-                + (1 - SIMILARITY_WEIGHT) * lexical_recall(question, t)
-                + RANK_WEIGHT * (1 - (p.number - 1) / ranks)
+                + (1 - SIMILARITY_WEIGHT) * lexical_recall(question, f.text)
+                + RANK_WEIGHT * (1 - (f.passage.number - 1) / ranks)
             )
-            scored.append(Candidate(p, s, t, factor * base + bonus))
+            if conditions:
+                cues = {m.group(0).lower() for m in _CONDITIONS_STATED.finditer(f.text)}
+                base = base * (1.0 if cues else MISSING_CUE_FACTOR) + CUE_BONUS * min(len(cues), 2)
+            scored.append(Candidate(f.passage, f.span, f.text, base, f.filler))
         return sorted(scored, key=lambda c: c.score, reverse=True)
 
-    def select(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
+    def select(self, draft: Draft) -> list[Candidate]:
         """The chosen sentences, by maximal marginal relevance, in reading order.
 
-        Near-duplicates of a chosen sentence (a syndicated copy, the same quote in another
-        outlet) are never chosen again; they become extra sources of that sentence instead.
+        A near-duplicate of a chosen sentence (a syndicated copy, the same quote in another
+        outlet) is not chosen again, unless it disagrees with it: then it is the other side.
         """
-        ranked = self.candidates(question, passages)
+        ranked = self.candidates(draft)
         if not ranked:
             return []
-        most, ratio = answer_shape(question)
+        most, ratio = answer_shape(draft)
         pool = [c for c in ranked if c.score >= ratio * ranked[0].score][:30]
         vectors = self.verifier.vectors([c.text for c in pool])
         chosen: list[int] = []
+        sides: list[int] = []
         skipped: set[int] = set()
         chars = 0
         while len(chosen) < most:
-            remaining = [i for i in range(len(pool)) if i not in chosen and i not in skipped]
+            remaining = [
+                i for i in range(len(pool)) if i not in chosen + sides and i not in skipped
+            ]
             if not remaining:
                 break
 
             def gain(i: int) -> float:
                 redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-                same_doc = sum(pool[j].passage.doc_id == pool[i].passage.doc_id for j in chosen)
-                return 0.7 * pool[i].score - 0.3 * redundancy - SAME_DOC_PENALTY * same_doc
+                return 0.7 * pool[i].score - 0.3 * redundancy
 
             pick = max(remaining, key=gain)
-            if chosen and max(float(vectors[pick] @ vectors[j]) for j in chosen) > DUPLICATE:
-                skipped.add(pick)
+            twins = [j for j in chosen if float(vectors[pick] @ vectors[j]) > DUPLICATE]
+            if twins:
+                if self._disagrees(draft, pool[pick], [pool[j] for j in twins]):
+                    sides.append(pick)
+                else:
+                    skipped.add(pick)
                 continue
             if chosen and chars + len(pool[pick].text) > self.max_chars:
                 break
             chosen.append(pick)
             chars += len(pool[pick].text)
-        return _reading_order([self._with_sources(pool[i], ranked) for i in chosen])
+        return _reading_order([pool[i] for i in chosen + sides])
 
-    def _with_sources(self, picked: Candidate, ranked: Sequence[Candidate]) -> Candidate:
-        """The candidate with the passages of other articles that say the same thing."""
-        found: dict[str, tuple[float, int]] = {}
-        for passage in {c.passage.number: c.passage for c in ranked}.values():
-            if passage.doc_id == picked.passage.doc_id:
-                continue
-            _, score = self.verifier.best(picked.text, evidence_of(passage))
-            if score >= CORROBORATION and score > found.get(passage.doc_id, (0.0, 0))[0]:
-                found[passage.doc_id] = (score, passage.number)
-        best = sorted(found.values(), reverse=True)[:2]
-        return replace(picked, also=tuple(number for _, number in best))
+    def _disagrees(self, draft: Draft, candidate: Candidate, twins: Sequence[Candidate]) -> bool:
+        statements = [
+            Statement(c.text, c.passage.doc_id, c.passage.doc.source, c.passage.doc.published,
+                      (c.passage.number,), c.filler)
+            for c in (*twins, candidate)
+        ]  # fmt: skip
+        return bool(find_conflicts(draft.question, statements))
 
-    def answer(self, question: str, passages: Sequence[Passage]) -> str:
-        """The answer text: chosen sentences with ``[n]`` markers, a paragraph per article."""
-        paragraphs: list[list[str]] = []
-        last_doc = None
-        for candidate in self.select(question, passages):
-            if candidate.passage.doc_id != last_doc:
-                paragraphs.append([])
-                last_doc = candidate.passage.doc_id
-            numbers = (candidate.passage.number, *candidate.also)
-            paragraphs[-1].append(candidate.text + "".join(f"[{n}]" for n in numbers))
-        return "\n\n".join(" ".join(p) for p in paragraphs)
+
+def _label(doc: DocumentRecord) -> str:
+    """'Outlet, 2024-05-30', or the title (or id) when the outlet is not stated."""
+    return ", ".join(p for p in (doc.source or doc.title or doc.doc_id, doc.published) if p)
 
 
 def _is_claim(text: str) -> bool:
-    if looks_like_injection(text) or _NOT_A_CLAIM.match(text.strip()):
+    if _NOT_A_CLAIM.match(text.strip()):
         return False
     # A short quote with its speaker ("“This is a lie,” Lavrov said.") is a claim too.
-    if len(content_stems(text)) < (2 if re.search(r"[“\"]", text) else 4):
+    words = len(content_stems(text))
+    if words < (2 if re.search(r"[“\"]", text) else 4):
         return False
-    return bool(re.search(r"[.!?…”\"’)]\s*$", text))
+    # A full sentence; a long one with a typo for its full stop counts too (not a heading).
+    return bool(re.search(r"[.!?…”\"’)]\s*$", text)) or words >= 8
 
 
 def _reading_order(picked: Sequence[Candidate]) -> list[Candidate]:

@@ -1,125 +1,681 @@
-"""Decide, before generating, whether the retrieved passages can answer a question at all.
+"""The one verdict on whether the passages answer a question, with its reasons.
 
-A question names what it is about: people, places and organisations (capitalised names),
-times (years, months) and, for "how many" questions, the thing counted. When the passages
-never mention one of these, the corpus cannot hold the answer, however close the passages
-are in meaning ("What did Lavrov say about China?" over articles about Lavrov and Ukraine).
+A question is answered only by a passage sentence that
+
+1. is about the question's focus: the passage mentions every name the question names, the
+   dates it names are stated (in the text, or as the article's publication date), and the
+   sentence (with the one before it) states most of what the question says happened
+   (its event words, its main verb when clear, the topic after 'about');
+2. holds a filler of the asked-for type that the question does not already hold, tied to
+   the focus: for 'how many X', a number next to X; for 'who', a name near the event; for
+   'where', a name after a place preposition; for 'when', a time expression; for 'why', a
+   cause; for 'what did X say', a statement attributed to X.
+
+The same check judges an LLM's answer through the quotes it cites (``judge_quotes``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from ingest.dates import MONTHS
+from ingest.dates import TimeMention, time_mentions
+from ingest.model import Span
 from service.answers import Passage
-from service.condense import names_in
-from service.text import STOPWORDS, lexical_recall, stem, words
+from service.grounding.mentions import Casing, mentions_name, names, quantities
+from service.grounding.question import Question, past_tense
+from service.text import content_stems, fold, lexical_recall, looks_like_injection, stem
 
-_TIME = re.compile(rf"\b((?:19|20)\d\d|{'|'.join(m.capitalize() for m in MONTHS if len(m) > 3)})\b")
-_COUNTED = re.compile(r"\bhow (?:many|much)\s+(?:of\s+)?(?:the\s+)?([a-z]+)", re.I)
+# Share of the question's event words the sentence (with the one before it) must state.
+SENTENCE_COVERAGE = 0.5
 # Coverage of the question's words by one passage that, with every name present, is
 # evidence enough even when embeddings disagree (short questions: "What did Kirby say?").
 NAMED_COVERAGE = 0.75
+# Cosine of question and sentence (with the one before it) that counts as covering the
+# question's event when its words are paraphrased.
+SEMANTIC_COVERAGE = 0.6
+# How many words apart a filler and the word it answers for may be.
+NUMBER_REACH = 5
+NAME_REACH = 10
+
+_TYPE_PHRASE = {
+    "person": "a person or organisation", "organisation": "an organisation",
+    "entity": "a name", "place": "a place", "time": "a date or time", "number": "a number",
+    "reason": "a reason", "yesno": "a statement that settles it",
+    "statement": "a statement", "description": "an answer",
+}  # fmt: skip
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|inside|across|throughout|around|visit(?:s|ed|ing)?|held in|"
+    r"hosted in|based in|located in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_TEMPORAL = re.compile(
+    r"\b(?:soon |shortly |just |days |weeks |months |years )?(?:after|before|during|since|"
+    r"until|following|ahead of|at the (?:end|start|beginning|time) of)\s+(?:the\s+)?[\w’'-]+",
+    re.IGNORECASE,
+)
+_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|as a result|so that|in order to|aimed at|thanks to|"
+    r"reasons?|caused by|blam(?:e|ed|es|ing)|the cause|since (?!\d)|after (?:it|they|he|she) "
+    r"(?:was|were|had))\b",
+    re.IGNORECASE,
+)
+# Verbs that attribute a statement to a speaker.
+_ATTRIBUTION = (
+    r"(?:said|says|say|told|tells|added|adds|noted|notes|stressed|argued|warned|suggested|"
+    r"insisted|called|described|dismissed|accused|claimed|denied|urged|asked|wrote|"
+    r"announced|stated|declared|reiterated|explained|believes|concluded|pointed out|"
+    r"went on to say|according to|responded|replied|criticized|criticised|praised|"
+    r"rejected|doubled down|cast|views?|sees?)"
+)
+_PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they)\s+(?:\w+\s+)?{_ATTRIBUTION}\b", re.I)
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """The verdict and the numbers behind it."""
+class Thresholds:
+    """The numbers of the verdict (settings ``NEWSQA_MIN_RELEVANCE``,
+    ``NEWSQA_SENTENCE_COVERAGE``, ``NEWSQA_NAMED_COVERAGE``)."""
+
+    min_relevance: float = 0.35
+    sentence_coverage: float = SENTENCE_COVERAGE
+    named_coverage: float = NAMED_COVERAGE
+    semantic_coverage: float = SEMANTIC_COVERAGE
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One passage sentence judged against the question."""
+
+    passage: Passage
+    span: Span
+    text: str
+    answers: bool
+    covers: bool
+    filler: str | None
+    coverage: float
+    almost: bool = False  # covers all but the words of the event: worth a semantic look
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the question is answered, why (or why not), and the sentences that answer."""
 
     answerable: bool
     reason: str
-    similarity: float
-    coverage: float
+    findings: tuple[Finding, ...] = ()
+    similarity: float = 0.0
+    coverage: float = 0.0
+
+    def answering(self) -> list[Finding]:
+        return [f for f in self.findings if f.answers]
 
 
-def required_terms(question: str) -> list[str]:
-    """What the question is about and the passages must mention: names, times, the thing
-    counted by 'how many'."""
-    terms = names_in(question)
-    terms += [t for t in _TIME.findall(question) if t not in " ".join(terms)]
-    counted = _COUNTED.search(question)
-    if counted and counted.group(1).lower() not in STOPWORDS:
-        terms.append(counted.group(1))
-    return terms
+def casing_of(passages: Sequence[Passage]) -> Casing:
+    """How the passages capitalise their words (to read names typed in lower case)."""
+    return Casing(p.chunk.text for p in passages)
 
 
-def mentions(text: str, term: str) -> bool:
-    """Whether ``text`` mentions ``term``: every word of it, spelled alike ('G20' = 'G-20' =
-    'Group of 20'), or, for long words, the same stem start ('Western' ~ 'West',
-    'Presidential' ~ 'President')."""
-    folded = text.lower().replace("-", "").replace("’", "'")
-    group = re.fullmatch(r"G-?(\d{1,2})", term.strip())
-    if group and re.search(rf"\bgroup of {group.group(1)}\b", folded):
-        return True  # 'G20' is written 'Group of 20' as often as not
-    for word in words(term.replace("-", "")):
-        if re.search(rf"\b{re.escape(word)}", folded):
-            continue
-        root = stem(word)
-        prefix = root if len(word) <= 6 else word[: max(4, len(word) - 3)]
-        if not re.search(rf"\b{re.escape(prefix)}", folded):
-            return False
-    return True
+Similarity = Callable[[Sequence[str]], Sequence[float]]
 
 
-def assess(question: str, passages: Sequence[Passage], min_relevance: float) -> Evidence:
-    """Refuse when nothing was retrieved, when something the question is about appears in no
-    passage, or when no passage is close to the question in meaning or in words."""
+def assess(
+    question: Question,
+    passages: Sequence[Passage],
+    thresholds: Thresholds,
+    dated: bool = False,
+    similarity: Similarity | None = None,
+) -> Verdict:
+    """The verdict over retrieved passages. ``dated``: the question's dates were applied as
+    a publication-date filter, so they need not be stated in the text."""
     if not passages:
-        return Evidence(False, "nothing was retrieved", 0.0, 0.0)
-    similarity = max(p.similarity for p in passages)
-    coverage = max(lexical_recall(question, p.chunk.text) for p in passages)
-    text = "\n".join(p.chunk.text for p in passages)
-    terms = required_terms(question)
-    missing = [t for t in terms if not mentions(text, t)]
+        return Verdict(False, "nothing was retrieved")
+    similarity_best = max(p.similarity for p in passages)
+    coverage = max(lexical_recall(question.text, p.chunk.text) for p in passages)
+    everything = "\n".join(_context_text(p) for p in passages)
+    missing = [n for n in question.names if not mentions_name(n, everything)]
     if missing:
-        return Evidence(False, f"no passage mentions {', '.join(missing)}", similarity, coverage)
-    if similarity >= min_relevance or (terms and coverage >= NAMED_COVERAGE):
-        return Evidence(True, "relevant passages found", similarity, coverage)
-    return Evidence(
-        False,
-        f"the closest passage is too far from the question (similarity {similarity:.2f})",
-        similarity,
-        coverage,
+        reason = f"no passage mentions {', '.join(missing)}"
+        return Verdict(False, reason, (), similarity_best, coverage)
+    named = question.names and coverage >= thresholds.named_coverage
+    if not (similarity_best >= thresholds.min_relevance or named):
+        return Verdict(
+            False,
+            f"the closest passage is too far from the question (similarity {similarity_best:.2f})",
+            (),
+            similarity_best,
+            coverage,
+        )
+    contexts = _contexts(passages)
+    findings = [
+        f
+        for p in passages
+        for f in judge_passage(question, p, dated, thresholds, None, contexts[p.doc_id])
+    ]
+    findings = _second_look(question, findings, dated, thresholds, similarity, contexts)
+    return _verdict(question, findings, similarity_best, coverage)
+
+
+def _second_look(
+    question: Question,
+    findings: list[Finding],
+    dated: bool,
+    thresholds: Thresholds,
+    similarity: Similarity | None,
+    contexts: dict[str, str],
+) -> list[Finding]:
+    """Sentences that miss only the question's words get judged again by meaning: one
+    batch of embeddings for just those sentences."""
+    almost = [f for f in findings if f.almost]
+    if similarity is None or not almost:
+        return findings
+    scores = similarity([f.text for f in almost])
+    closeness = {
+        (f.passage.doc_id, f.span.start): float(x) for f, x in zip(almost, scores, strict=True)
+    }
+    return [
+        judge(question, f.passage, f.span, dated, thresholds, closeness, contexts[f.passage.doc_id])
+        if f.almost
+        else f
+        for f in findings
+    ]
+
+
+def judge_quotes(
+    question: Question,
+    quotes: Iterable[tuple[Passage, Span]],
+    dated: bool = False,
+    thresholds: Thresholds | None = None,
+    similarity: Similarity | None = None,
+    passages: Sequence[Passage] = (),
+) -> Verdict:
+    """The verdict over the quotes an answer cites (the same rules, on those sentences;
+    ``passages``, all those retrieved, say what else is known of each article)."""
+    quotes = list(quotes)
+    limits = thresholds or Thresholds()
+    contexts = _contexts([*passages, *(p for p, _ in quotes)])
+    findings = [judge(question, p, s, dated, limits, None, contexts[p.doc_id]) for p, s in quotes]
+    findings = _second_look(question, findings, dated, limits, similarity, contexts)
+    return _verdict(question, findings, 0.0, 0.0)
+
+
+def _verdict(
+    question: Question, findings: list[Finding], similarity: float, coverage: float
+) -> Verdict:
+    ordered = tuple(sorted(findings, key=lambda f: (not f.answers, -f.coverage)))
+    if any(f.answers for f in ordered):
+        return Verdict(True, "a passage answers the question", ordered, similarity, coverage)
+    return Verdict(False, _missing(question, ordered), ordered, similarity, coverage)
+
+
+def _missing(question: Question, findings: Sequence[Finding]) -> str:
+    focus = question.focus
+    if not any(f.covers for f in findings):
+        return f"no passage sentence is about what the question asks ({focus})"
+    if question.answer_type == "statement":
+        by = f" by {question.speaker}" if question.speaker else ""
+        about = f" about {' '.join(question.topic)}" if question.topic else ""
+        return f"no passage gives a statement{by}{about}"
+    if question.answer_type == "number" and question.counted_word:
+        return f"no passage gives a number of {question.counted_word} ({focus})"
+    return f"no passage gives {_TYPE_PHRASE[question.answer_type]} for this ({focus})"
+
+
+def judge_passage(
+    question: Question,
+    passage: Passage,
+    dated: bool = False,
+    thresholds: Thresholds | None = None,
+    closeness: dict[tuple[str, int], float] | None = None,
+    context: str | None = None,
+) -> list[Finding]:
+    """Every usable sentence of a passage, judged."""
+    return [
+        judge(question, passage, span, dated, thresholds, closeness, context)
+        for span in passage.chunk.sentences
+        if not looks_like_injection(passage.quote(span))
+    ]
+
+
+def judge(
+    question: Question,
+    passage: Passage,
+    span: Span,
+    dated: bool = False,
+    thresholds: Thresholds | None = None,
+    closeness: dict[tuple[str, int], float] | None = None,
+    context: str | None = None,
+) -> Finding:
+    """One sentence of a passage judged against the question. ``context``: what is known of
+    its article (every retrieved passage of it, its title and outlet; default: this one)."""
+    limits = thresholds or Thresholds()
+    text = passage.quote(span)
+    context = context or _context_text(passage)
+    previous = _previous(passage, span)
+    near = f"{previous} {text}"
+    if question.answer_type == "statement":
+        near = f"{near} {_next(passage, span)}"
+    # An open question ('what are the conditions') has no slot to fill: any sentence of a
+    # passage about it may answer, and ranking picks; a slot question needs the sentence.
+    coverage = _coverage(
+        question, passage.chunk.text if question.answer_type == "description" else near
     )
+    enough = (
+        coverage > 0 or not question.event
+        if question.answer_type in ("statement", "description")
+        else coverage >= limits.sentence_coverage
+    )
+    close = (closeness or {}).get((passage.doc_id, span.start), 0.0) >= limits.semantic_coverage
+    rest = (
+        all(mentions_name(n, context) or _surname_in(n, near, context) for n in question.names)
+        and (dated or all(_time_stated(t, context, passage) for t in question.times))
+        and _verb_stated(question, near)
+        and _topic_covered(question, near)
+    )
+    covers = rest and (enough or close)
+    almost = rest and not enough and closeness is None
+    filler = filler_of(question, text, previous, context) if covers else None
+    if covers and filler is None and question.answer_type == "time" and previous:
+        # 'Lavrov said Monday ...' then 'He told Tass ...': the pair answers 'which day'.
+        filler = filler_of(question, previous, "", context)
+        if filler is not None:
+            before = [s for s in passage.chunk.sentences if s.end <= span.start][-1]
+            span = Span(before.start, span.end)
+            text = passage.quote(span)
+    answers = covers and filler is not None
+    return Finding(passage, span, text, answers, covers, filler, coverage, almost)
 
 
-# Verbs of events a question may ask about ("What did Erdogan propose?"), with their forms.
-# Speech verbs (say, tell, suggest, ...) are not here: any attributed sentence answers those.
-_EVENT_VERBS: dict[str, tuple[str, ...]] = {
-    "propose": ("propos",), "present": ("present",), "agree": ("agree",),
-    "accept": ("accept",), "decide": ("decid", "decision"), "sign": ("sign",),
-    "announce": ("announc",), "offer": ("offer",), "reject": ("reject",),
-    "approve": ("approv",), "order": ("order",), "promise": ("promis",),
-    "pledge": ("pledg",), "send": ("send", "sent"), "meet": ("meet", "met"),
-    "discuss": ("discuss",), "launch": ("launch",), "deliver": ("deliver",),
-}  # fmt: skip
-_MODAL = re.compile(r"\b(would|could|might|may|will|shall|opportunity to|plans? to|hopes? to)\b",
-                    re.I)  # fmt: skip
-_ASKED_EVENT = re.compile(r"\b(?:what|which)\b[^?]*?\bdid\b([^?,]*)", re.I)
+def _contexts(passages: Sequence[Passage]) -> dict[str, str]:
+    """Per article, the text of all its retrieved passages with its title and outlet."""
+    grouped: dict[str, list[Passage]] = {}
+    for p in passages:
+        grouped.setdefault(p.doc_id, []).append(p)
+    return {
+        doc_id: " \n".join(
+            [t for t in (group[0].doc.title, group[0].doc.source) if t]
+            + [p.chunk.text for p in sorted(group, key=lambda p: p.chunk.start)]
+        )
+        for doc_id, group in grouped.items()
+    }
 
 
-def asked_event(question: str) -> str | None:
-    """The event verb of a 'what/which ... did X <verb>' question, if it asks about one."""
-    match = _ASKED_EVENT.search(question)
-    if not match:
-        return None
-    for word in words(match.group(1)):
-        if word in _EVENT_VERBS:
-            return word
+def _context_text(passage: Passage) -> str:
+    doc = passage.doc
+    return " \n".join(t for t in (doc.title, doc.source, passage.chunk.text) if t)
+
+
+def _previous(passage: Passage, span: Span) -> str:
+    before = [s for s in passage.chunk.sentences if s.end <= span.start]
+    return passage.quote(before[-1]) if before else ""
+
+
+def _next(passage: Passage, span: Span) -> str:
+    after = [s for s in passage.chunk.sentences if s.start >= span.end]
+    return passage.quote(after[0]) if after else ""
+
+
+_POSSIBLE = re.compile(
+    r"\b(?:would|could|might|may|will|shall|opportunity to|chance to|plans? to|planned to|"
+    r"hopes? to|wants? to|expected to|set to|likely to|if)\b",
+    re.IGNORECASE,
+)
+
+
+def _verb_stated(question: Question, text: str) -> bool:
+    """The question's main verb is stated, and, when the question asks what was done ('what
+    did X propose'), stated as done: not only as a possibility ('would have an opportunity
+    to put proposals')."""
+    if question.verb is None:
+        return True
+    tokens = _positions(text)
+    verb = question.verb
+    root = verb if len(verb) <= 4 else verb[: len(verb) - 1]  # 'decid' ~ 'decis(ion)'
+    spans = [(n.start, n.end) for n in names(text)]
+    hits = [
+        i
+        for i, (at, w) in enumerate(tokens)
+        if (stem(w) == verb or (len(verb) > 4 and stem(w).startswith(root)))
+        and not any(a <= at < b for a, b in spans)
+    ]
+    if not hits:
+        return False
+    if not past_tense(question):
+        return True
+    for i in hits:
+        before = " ".join(w for _, w in tokens[max(0, i - 6) : i])
+        if not _POSSIBLE.search(before):
+            return True
+    return False
+
+
+def _coverage(question: Question, text: str) -> float:
+    if not question.event:
+        return 1.0
+    present = set(content_stems(text))
+    return sum(s in present for s in question.event) / len(question.event)
+
+
+def _topic_covered(question: Question, text: str) -> bool:
+    if not question.topic:
+        return True
+    present = set(content_stems(text))
+    name_words = {w for n in question.names for w in content_stems(n)}
+    wanted = [s for s in question.topic if s not in name_words]
+    if not wanted:
+        return all(
+            mentions_name(n, text)
+            for n in question.names
+            if set(content_stems(n)) & set(question.topic)
+        )
+    return sum(s in present for s in wanted) / len(wanted) >= 0.5
+
+
+def _surname_in(name: str, near: str, context: str) -> bool:
+    parts = name.split()
+    return len(parts) > 1 and mentions_name(parts[-1], near) and mentions_name(parts[-1], context)
+
+
+def _time_stated(wanted: TimeMention, context: str, passage: Passage) -> bool:
+    if any(wanted.fits(t) for t in time_mentions(context)):
+        return True
+    published = passage.doc.published
+    if published:
+        try:
+            return wanted.fits_day(date.fromisoformat(published))
+        except ValueError:
+            return False
+    return False
+
+
+# ---- fillers ----------------------------------------------------------------------------
+
+
+def filler_of(question: Question, text: str, previous: str = "", context: str = "") -> str | None:
+    """What in ``text`` answers the question's type, tied to its focus; None when nothing."""
+    kind = question.answer_type
+    if kind == "number":
+        return _number(question, text)
+    if kind == "time":
+        return _time(question, text)
+    if kind == "place":
+        return _place(question, text, context)
+    if kind in ("person", "organisation", "entity"):
+        return _name(question, text, context)
+    if kind == "reason":
+        match = _CAUSE.search(text)
+        return match.group(0) if match else None
+    if kind == "statement":
+        return _statement(question, text, previous)
+    if kind == "yesno":
+        return text if _coverage_all(question, f"{previous} {text}") >= 0.6 else None
+    new = set(content_stems(text)) - set(question.content)
+    return text if len(new) >= 2 else None
+
+
+def _coverage_all(question: Question, text: str) -> float:
+    wanted = [s for s in question.content if s not in {"say", "said"}]
+    if not wanted:
+        return 1.0
+    present = set(content_stems(text))
+    return sum(s in present for s in wanted) / len(wanted)
+
+
+def _positions(text: str) -> list[tuple[int, str]]:
+    """(offset in ``text``, folded word) of each word."""
+    return [(m.start(), fold(m.group())) for m in re.finditer(r"[^\W_][\w'’-]*", text)]
+
+
+def _near(text: str, at: int, stems: set[str], reach: int) -> bool:
+    """Whether a word with one of ``stems`` is within ``reach`` words of offset ``at``."""
+    tokens = _positions(text)
+    index = next((i for i, (start, _) in enumerate(tokens) if start >= at), len(tokens))
+    window = tokens[max(0, index - reach) : index + reach + 1]
+    return any(stem(w) in stems for _, w in window)
+
+
+# Words that may stand between a number and the noun it counts ('20% of Ukrainian
+# territory', '3,000 people', 'a toll of 40', 'turnout was 41%').
+_BETWEEN = frozenset(
+    "of the a an more than about some over nearly almost around roughly at to by was were is "
+    "are numbered totalled totaled reached stood rose fell grew jumped dropped climbed hit came "
+    "increased decreased its their has have had been be will would risen fallen grown "
+    "reached".split()
+)
+_ADJECTIVE_END = ("an", "ian", "ish", "ese", "al", "ed", "ing", "ive", "ous", "ic", "ful", "less")
+
+
+def _number(question: Question, text: str) -> str | None:
+    """A number the question does not hold, counting the noun 'how many' asks about."""
+    asked = {q.value for q in quantities(question.text)}
+    for q in quantities(text):
+        if q.value in asked:
+            continue
+        if question.counted is None or _counts(text, q.start, q.end, question.counted):
+            return q.text
+        if _measured(question) and _near(text, q.start, _anchors(question), NUMBER_REACH):
+            return q.text
     return None
 
 
-def states_event(question: str, sentences: Sequence[str]) -> bool:
-    """Whether some sentence states the event the question asks about as having happened,
-    not as a possibility ('would have an opportunity to put proposals')."""
-    verb = asked_event(question)
-    if verb is None:
-        return True
-    forms = _EVENT_VERBS[verb]
-    for sentence in sentences:
-        for match in re.finditer(rf"\b({'|'.join(forms)})\w*", sentence, re.I):
-            if not _MODAL.search(sentence[: match.start()]):
-                return True
+# How far (in words) a number may stand from what happened, for a measure question.
+NUMBER_REACH = 4
+
+
+def _measured(question: Question) -> bool:
+    """Whether the question names a measure ('what margin', 'the cost of') rather than
+    counting a noun: a measure is seldom named beside its number ('voted 7-2')."""
+    return question.head is not None and question.counted == stem(question.head)
+
+
+def _anchors(question: Question) -> set[str]:
+    return {question.verb} if question.verb else set(question.event)
+
+
+def _counts(text: str, start: int, end: int, counted: str) -> bool:
+    """Whether the number at ``start:end`` counts ``counted``: the noun follows within three
+    words with nothing but modifiers between, or comes just before it ('a toll of 40')."""
+    after = re.findall(r"[^\W_][\w'’-]*", text[end:])[:4]
+    for word in after:
+        if stem(fold(word)) == counted:
+            return True
+        folded = fold(word)
+        if not (folded in _BETWEEN or word[0].isupper() or folded.endswith(_ADJECTIVE_END)):
+            break
+    before = re.findall(r"[^\W_][\w'’-]*", text[:start])[-4:]
+    for word in reversed(before):
+        if stem(fold(word)) == counted:
+            return True
+        if fold(word) not in _BETWEEN:
+            break
     return False
+
+
+def _time(question: Question, text: str) -> str | None:
+    """A time the question does not hold, near what happened: its verb when it names one
+    ('was released on September 14'), else its event words (a web page's own date at the
+    head of a snippet is not when the thing happened)."""
+    anchors = _anchors(question)
+    spoken = _spoken_at(question, text)
+    for t in time_mentions(text):
+        if any(t.fits(w) or w.fits(t) for w in question.times):
+            continue
+        if not anchors or _near(text, t.start, anchors, NAME_REACH):
+            return t.text
+        if any(abs(t.start - at) <= SPEECH_REACH for at in spoken):
+            return t.text  # 'When did X tell ...': 'X said Monday that ...'
+
+    for match in _TEMPORAL.finditer(text):
+        if not anchors or _near(text, match.start(), anchors, NAME_REACH):
+            return match.group(0)
+    return None
+
+
+# How far (in characters) a time may stand from the verb of saying it dates ('said on Monday').
+SPEECH_REACH = 16
+_ASKS_SPEECH = re.compile(r"\b(?:say|said|tell|told|state|announce|warn|claim)\b")
+
+
+def _spoken_at(question: Question, text: str) -> list[int]:
+    """When the question asks when one of its names said something: the offsets of the
+    verbs of saying in ``text`` whose speaker is that name."""
+    if not question.names or not _ASKS_SPEECH.search(fold(question.text)):
+        return []
+    if not any(_asked_name(question, s) for s in speakers(text)):
+        return []
+    return [m.start() for m in _ATTRIBUTED.finditer(text)]
+
+
+def _asked_name(question: Question, name: str) -> bool:
+    return any(mentions_name(q, name) or mentions_name(name, q) for q in question.names)
+
+
+def _place(question: Question, text: str, context: str) -> str | None:
+    """A name after a place preposition ('in Bonn', 'visit Kazakhstan'); for 'which
+    country/region' questions, any name the question does not hold."""
+    for found in names(text, Casing([context])):
+        if _asked_name(question, found.text):
+            continue
+        if question.head or _LOCATIVE.search(text[max(0, found.start - 24) : found.start]):
+            return found.text
+    return None
+
+
+def _name(question: Question, text: str, context: str) -> str | None:
+    """A name the question does not hold, near what it asks about. For 'who', a one-word
+    name must be written in full elsewhere in the article ('Kellogg' after 'Keith
+    Kellogg'), be the one the sentence attributes speech to, or stand just before the
+    event's verb: a lone capitalised word is as often a title or a thing ('Titanic')."""
+    anchors = set(question.event) | ({question.verb} if question.verb else set())
+    casing = Casing([context])
+    everywhere = names(context, casing)
+    said_by = speakers(text)
+    for found in names(text, casing):
+        if _asked_name(question, found.text) or anchors & set(content_stems(found.text)):
+            continue
+        if question.answer_type == "person" and found.tokens[-1] in _THING_HEADS:
+            continue  # 'the Johnny Unitas Golden Arm Award' is not a person
+        if question.answer_type == "person" and len(found.tokens) == 1:
+            fuller = any(len(n.tokens) > 1 and found.tokens[0] in n.tokens for n in everywhere)
+            speaks = found.text in said_by  # 'Lavrov said': a person, whatever the verb asked
+            acts = _before_verb(text, found.end, question.verb) or (
+                _subject(text, found.text) and _near(text, found.end, anchors, 3)
+            )  # 'Germany celebrate their win'
+            if not (fuller or speaks or acts):
+                continue
+        if not anchors:
+            return found.text
+        if _near(text, found.start, anchors, NAME_REACH) or _near(
+            text, found.end, anchors, NAME_REACH
+        ):
+            return found.text
+        if question.verb and _subject(text, found.text) and _verb_stated(question, text):
+            return found.text  # the subject of the sentence that states the verb
+    return None
+
+
+# Last words that make a name the name of a thing, an event or a place, not of a person.
+_THING_HEADS = frozenset(
+    "award awards prize prizes cup trophy championship championships games olympics festival "
+    "stadium arena park university college school council ministry department party company "
+    "inc corp ltd group bank museum hall bridge street river film show series award".split()
+)
+
+
+def _before_verb(text: str, end: int, verb: str | None) -> bool:
+    """Whether the question's verb follows right after offset ``end`` (a subject)."""
+    if verb is None:
+        return False
+    following = re.findall(r"[^\W_][\w'’-]*", text[end:])[:2]
+    return any(stem(fold(w)).startswith(verb[: max(4, len(verb) - 1)]) for w in following)
+
+
+def _statement(question: Question, text: str, previous: str) -> str | None:
+    """The sentence, when it is a statement of the question's speaker: attributed to them
+    ('X said', 'said X', 'according to X'), or with them as its subject, or a quotation or
+    'he said' right after a sentence whose subject they are."""
+    speaker = question.speaker
+    said_by = speakers(text)
+    if speaker is None:
+        return text if said_by or _PRONOUN_SPEAKER.search(text) or _quoted(text) else None
+    if not _topic_covered(question, text):
+        return None  # their statement, but about something else
+    wanted = speaker.split()[-1]
+    if any(mentions_name(wanted, s) for s in said_by):
+        return text
+    if wanted.islower() and _role_speaks(text, wanted):
+        return text  # a role: 'officials', 'the mayor'
+    if said_by:
+        return None  # somebody else says it
+    if _subject(text, wanted):
+        return text
+    referring = _PRONOUN_SPEAKER.search(text) or _quoted(text)
+    if referring and (
+        _subject(previous, wanted) or any(mentions_name(wanted, s) for s in speakers(previous))
+    ):
+        return text
+    return None
+
+
+_ATTRIBUTED = re.compile(rf"\b{_ATTRIBUTION}\b", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;:“”\"]")
+
+
+def speakers(text: str) -> list[str]:
+    """The names a sentence attributes speech to: the names of the clause before a verb of
+    saying ('Lavrov also said', 'John Kirby, a spokesman, suggested'), and a name right
+    after one ('said Lavrov')."""
+    found = names(text)
+    out: list[str] = []
+    for verb in _ATTRIBUTED.finditer(text):
+        starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, verb.start())]
+        clause_start = starts[-1] if starts else 0
+        before = [
+            n.text
+            for n in found
+            if clause_start <= n.start
+            and n.end <= verb.start()
+            and not re.search(r"['’]s$", n.text)  # 'Trump's envoy' is not Trump
+        ]
+        after = [n.text for n in found if 0 <= n.start - verb.end() <= 25]
+        out += before[:2] + after[:1]
+    return list(dict.fromkeys(out))
+
+
+def _role_speaks(text: str, role: str) -> bool:
+    """Whether a role noun ('officials') is the subject of a verb of saying in ``text``."""
+    folded = fold(text)
+    wanted = stem(role)
+    for verb in _ATTRIBUTED.finditer(folded):
+        starts = [m.end() for m in _CLAUSE_START.finditer(folded, 0, verb.start())]
+        clause = folded[starts[-1] if starts else 0 : verb.start()]
+        if wanted in {stem(w) for w in re.findall(r"[^\W_]+", clause)}:
+            return True
+    return _subject(text, role)
+
+
+def _subject(text: str, name: str) -> bool:
+    """Whether ``name`` is among the first words of ``text`` (its subject, roughly)."""
+    opening = " ".join(re.findall(r"[^\W_][\w'’.-]*", text)[:6])
+    return bool(opening) and mentions_name(name, opening)
+
+
+def _quoted(text: str) -> bool:
+    return bool(re.search(r"[“\"][^”\"]{12,}", text))
+
+
+__all__ = [
+    "Finding",
+    "NAMED_COVERAGE",
+    "SENTENCE_COVERAGE",
+    "Thresholds",
+    "Verdict",
+    "assess",
+    "casing_of",
+    "judge",
+    "judge_passage",
+    "filler_of",
+    "judge_quotes",
+    "speakers",
+]

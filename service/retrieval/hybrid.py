@@ -85,6 +85,10 @@ class HybridRetriever:
             passages.append(Passage(len(passages) + 1, c.chunk, record, c.score, c.similarity))
         return passages
 
+    def dated_documents(self) -> int:
+        """How many indexed documents state a publication date."""
+        return self.keyword.dated_documents()
+
     def _add_keyword(
         self,
         candidates: dict[str, _Candidate],

@@ -92,6 +92,11 @@ class KeywordIndex:
         snapshot = self._snapshot
         return len(snapshot.chunks) if snapshot else 0
 
+    def dated_documents(self) -> int:
+        """How many documents of the current build state a publication date."""
+        snapshot = self._current()
+        return int(np.count_nonzero(~np.isnan(snapshot.doc_published)))
+
     def search(
         self, query: str, top_k: int, filters: Filters | None = None
     ) -> list[tuple[Chunk, float]]:

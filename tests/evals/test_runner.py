@@ -61,7 +61,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder)
 
 def test_run_reports_both_systems_with_every_metric(small_run: dict[str, Any]) -> None:
     assert small_run["dataset"] == "small" and small_run["now"] == "2025-01-15"
-    assert small_run["support_judge"].startswith("0.5 x content-word recall")
+    assert small_run["support_judge"].startswith("evals/judge.py")
     assert set(small_run["systems"]) == {"newsqa", "llamaindex"}
     newsqa = small_run["systems"]["newsqa"]
     summary = newsqa["summary"]
@@ -177,9 +177,17 @@ def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def test_rgb_rows_become_three_suites(tmp_path: Path) -> None:
+def test_rgb_rows_become_three_suites_in_two_halves(tmp_path: Path) -> None:
     path = write_rows(tmp_path / "rgb.jsonl", ROWS)
-    accuracy, rejection, conflict = rgb.suites(path, rgb.MODES)
+    suites = rgb.suites(path, rgb.MODES)
+    assert [s.name for s in suites] == [
+        f"rgb:{mode}:{half}" for mode in rgb.MODES for half in ("dev", "test")
+    ]
+    # Row 0 is in the dev half, row 1 in the test half.
+    assert [c.id for c in suites[0].cases] == ["accuracy-0"]
+    assert [c.id for c in suites[1].cases] == ["accuracy-1"]
+    rows = rgb.read_rows(path)
+    accuracy, rejection, conflict = (rgb.suite(rows, mode) for mode in rgb.MODES)
     assert [a.doc_id for a in accuracy.articles] == [
         "rgb-0-pos-0", "rgb-0-neg-0", "rgb-1-pos-0", "rgb-1-neg-0",
     ]  # fmt: skip
@@ -192,7 +200,9 @@ def test_rgb_rows_become_three_suites(tmp_path: Path) -> None:
     assert case.sides == [["rgb-0-pos-0"], ["rgb-0-wrong-0"]]
     outlets = {a.doc_id: a.meta.source for a in conflict.articles}
     assert outlets["rgb-0-pos-0"] == outlets["rgb-1-wrong-0"] != outlets["rgb-0-wrong-0"]
-    assert [s.name for s in rgb.suites(path, ["rejection"], limit=1)] == ["rgb:rejection"]
+    assert [s.name for s in rgb.suites(path, ["rejection"], limit=1, split="dev")] == [
+        "rgb:rejection:dev"
+    ]
     assert len(rgb.suites(path, ["accuracy"], limit=1)[0].cases) == 1
 
 

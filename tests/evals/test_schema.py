@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from evals.metrics import fact_present
-from evals.schema import DATASETS, DatasetError, load_dataset, load_thresholds, parse_dataset
+from evals.schema import (
+    DATASETS,
+    DatasetError,
+    load_dataset,
+    load_thresholds,
+    parse_dataset,
+    thresholds_of,
+)
 from tests.conftest import CORPUS
 
 THRESHOLDS = DATASETS.parent / "thresholds.yaml"
@@ -17,7 +24,30 @@ TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")}
 
 @pytest.fixture(scope="module")
 def demo() -> object:
-    return load_dataset(DATASETS / "demo.yaml")
+    return load_dataset(DATASETS / "demo-dev.yaml")
+
+
+@pytest.mark.parametrize("name", ["demo-dev", "demo-test", "dated-dev", "dated-test"])
+def test_every_fact_of_every_set_occurs_in_a_gold_article(name: str) -> None:
+    path = DATASETS / f"{name}.yaml"
+    dataset = load_dataset(path)
+    corpus = dataset.corpus_path(path)
+    assert corpus is not None
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")}
+    for case in dataset.cases:
+        for doc_id in [*case.gold_doc_ids, *case.cite_only, *(d for s in case.sides for d in s)]:
+            assert doc_id in texts, (name, case.id, doc_id)
+        for fact in case.facts:
+            assert any(fact_present(fact, texts[d]) for d in case.gold_doc_ids), (case.id, fact)
+
+
+def test_the_test_split_holds_what_the_issue_asks_for() -> None:
+    cases = load_dataset(DATASETS / "demo-test.yaml").cases
+    kinds = Counter(c.category for c in cases)
+    assert kinds["near_miss"] >= 15 and not any(
+        c.answerable for c in cases if c.category == "near_miss"
+    )
+    assert kinds["paraphrase"] + kinds["lowercase"] >= 10
 
 
 def test_demo_set_has_the_kinds_of_question_the_issue_asks_for(demo: object) -> None:
@@ -32,7 +62,7 @@ def test_demo_set_has_the_kinds_of_question_the_issue_asks_for(demo: object) -> 
 
 
 def test_demo_corpus_is_the_one_the_set_names(demo: object) -> None:
-    assert demo.corpus_path(DATASETS / "demo.yaml") == CORPUS.resolve()  # type: ignore[attr-defined]
+    assert demo.corpus_path(DATASETS / "demo-dev.yaml") == CORPUS.resolve()  # type: ignore[attr-defined]
 
 
 def test_every_fact_occurs_in_a_gold_article(demo: object) -> None:
@@ -105,12 +135,18 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 
 
 def test_shipped_thresholds_hold_the_issue_floors() -> None:
-    gate = load_thresholds(THRESHOLDS, "demo")
-    assert gate.mode == "extractive"
-    assert gate.min["quote_exactness"] == 1.0
-    assert gate.min["refusal_accuracy"] == 1.0
-    assert gate.min["fact_recall"] >= 0.8
-    assert gate.min["hit_at_5"] >= 0.9
+    suites = ["demo-dev", "demo-test", "dated-dev", "dated-test"]
+    suites += [f"rgb:{way}:{half}" for way in ("accuracy", "rejection", "conflict")
+               for half in ("dev", "test")]  # fmt: skip
+    gates = thresholds_of(THRESHOLDS, suites)
+    assert set(gates) == set(suites), "every suite of the gate has its bounds"
+    for gate in gates.values():
+        assert gate.mode == "extractive"
+        assert gate.min["quote_exactness"] == 1.0  # an inexact quote is never tolerated
+    assert gates["demo-dev"].min["refusal_accuracy"] == 1.0
+    assert gates["demo-dev"].min["fact_recall"] >= 0.85
+    claims = load_thresholds(THRESHOLDS, "claims")
+    assert claims.min["accuracy"] >= 0.95 and claims.max["changed_facts_passed"] == 0.0
 
 
 def test_thresholds_errors_name_the_dataset_and_line(tmp_path: Path) -> None:

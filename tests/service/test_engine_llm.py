@@ -13,6 +13,7 @@ from ingest.model import Article, Metadata
 from ingest.pipeline import Ingestor
 from service.engine import Final, Token
 from tests.conftest import free_port
+from tests.service.asking import ask, stream
 from tests.service.test_engine import DEMO_QUESTION, INJECTION, check_invariants, make
 
 
@@ -20,7 +21,7 @@ def test_openai_backend_streams_tokens_and_verification_flags_inventions(
     tmp_path: Path, embedder: LocalEmbedder, llama_server: str
 ) -> None:
     parts = make(tmp_path, embedder, llm="auto", openai_base_url=llama_server, llm_max_tokens=120)
-    events = list(parts.engine.stream(DEMO_QUESTION))
+    events = list(stream(parts, DEMO_QUESTION))
     tokens = [e for e in events if isinstance(e, Token)]
     final = events[-1]
     assert isinstance(final, Final)
@@ -37,7 +38,7 @@ def test_openai_backend_streams_tokens_and_verification_flags_inventions(
     else:
         assert answer.refusal_reason == "no sentence of the answer is supported by the sources"
         assert answer.citations == []
-    strict = parts.engine.ask(DEMO_QUESTION, strict=True)
+    strict = ask(parts, DEMO_QUESTION, strict=True)
     assert all(s.supported for s in strict.sentences)
     check_invariants(parts, strict)
 
@@ -45,7 +46,7 @@ def test_openai_backend_streams_tokens_and_verification_flags_inventions(
 def test_llm_endpoint_down_degrades_to_extractive(tmp_path: Path, embedder: LocalEmbedder) -> None:
     dead = f"http://127.0.0.1:{free_port()}/v1"
     parts = make(tmp_path, embedder, llm="openai", openai_base_url=dead, llm_max_retries=0)
-    answer = parts.engine.ask(DEMO_QUESTION)
+    answer = ask(parts, DEMO_QUESTION)
     assert answer.mode == "extractive" and answer.degraded and answer.answerable
     assert answer.reason is not None and dead in answer.reason
     check_invariants(parts, answer)
@@ -57,7 +58,7 @@ def test_llm_never_sees_instructions_planted_in_an_article(
     parts = make(tmp_path, embedder, llm="openai", openai_base_url=llama_server)
     Ingestor(parts.index).put(Article("grain", INJECTION, Metadata(source="Wire")))
     parts.keyword.refresh(force=True)
-    answer = parts.engine.ask("What did Lavrov discuss in Ankara about grain?")
+    answer = ask(parts, "What did Lavrov discuss in Ankara about grain?")
     assert "HACKED" not in answer.answer
     check_invariants(parts, answer)
 
@@ -67,6 +68,6 @@ def test_in_process_llamacpp_backend_answers_with_verified_citations(
     tmp_path: Path, embedder: LocalEmbedder, smollm2_path: Path
 ) -> None:
     parts = make(tmp_path, embedder, llm="llamacpp", llm_model_path=smollm2_path, llm_max_tokens=64)
-    answer = parts.engine.ask("What did Lavrov say about a truce?")
+    answer = ask(parts, "What did Lavrov say about a truce?")
     assert answer.mode == "llamacpp" and not answer.degraded
     check_invariants(parts, answer)

@@ -6,20 +6,27 @@ import json
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from service.answers import Turn, answer_payload
 from service.api.deps import EngineDep
 from service.api.errors import ERRORS
-from service.api.schemas import AskRequest, AskResponse
-from service.engine import Final, Token
+from service.api.schemas import AskRequest as AskBody
+from service.api.schemas import AskResponse
+from service.engine import AskRequest, Final, Token
 
 router = APIRouter(prefix="/v1", tags=["answers"])
 
 
-def _turns(body: AskRequest) -> list[Turn]:
-    return [Turn(t.role, t.content) for t in body.history]
+def _request(body: AskBody) -> AskRequest:
+    return AskRequest(
+        question=body.question,
+        history=tuple(Turn(t.role, t.content) for t in body.history),
+        filters=body.filters.to_domain() if body.filters else None,
+        mode=body.mode,
+        top_k=body.top_k,
+        strict=body.strict,
+    )
 
 
 def sse(event: str, data: object) -> str:
@@ -36,13 +43,10 @@ def sse(event: str, data: object) -> str:
     "full response object.",
     responses={**ERRORS, 200: {"content": {"text/event-stream": {}}}},
 )
-async def ask(body: AskRequest, request: Request, engine: EngineDep) -> Response:
-    filters = body.filters.to_domain() if body.filters else None
+async def ask(body: AskBody, request: Request, engine: EngineDep) -> Response:
     metrics = request.app.state.metrics
     if "text/event-stream" in request.headers.get("accept", ""):
-        events = engine.astream(
-            body.question, _turns(body), filters, body.mode, body.top_k, body.strict
-        )
+        events = engine.astream(_request(body))
         first = await anext(aiter(events))  # errors in the request surface as 4xx here
 
         async def stream() -> AsyncIterator[str]:
@@ -64,8 +68,6 @@ async def ask(body: AskRequest, request: Request, engine: EngineDep) -> Response
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    answer = await run_in_threadpool(
-        engine.ask, body.question, _turns(body), filters, body.mode, body.top_k, body.strict
-    )
+    answer = await engine.aask(_request(body))
     metrics.observe_answer(answer.timings_ms, answer.mode)
     return JSONResponse(answer_payload(answer))

@@ -12,7 +12,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
@@ -167,16 +166,15 @@ async def chat_completions(
     def observe(answer: Answer) -> None:
         metrics.observe_answer(answer.timings_ms, answer.mode)
 
-    args = (query.question, query.history, query.filters, query.mode, query.top_k, query.strict)
     if query.stream:
-        events = engine.astream(*args)
+        events = engine.astream(query.request)
         first = await anext(aiter(events))  # errors in the request surface as 4xx here
         return StreamingResponse(
             openai_format.stream(first, events, query, observe),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    answer = await run_in_threadpool(engine.ask, *args)
+    answer = await engine.aask(query.request)
     observe(answer)
     return JSONResponse(openai_format.completion(answer, query).model_dump(mode="json"))
 

@@ -3,6 +3,7 @@ uvicorn server on a free loopback port."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from ingest.embedding import LocalEmbedder
+from ingest.errors import DocumentNotFound
 from ingest.pipeline import Ingestor
 from service.api.app import create_app
 from service.settings import Settings
@@ -43,8 +45,7 @@ def app_factory(demo_parts: Components) -> Callable[..., FastAPI]:
 
     def make(**overrides: Any) -> FastAPI:
         settings = demo_parts.settings.model_copy(update=overrides)
-        parts = Components(settings, demo_parts.embedder, demo_parts.index,
-                           demo_parts.keyword, demo_parts.engine)  # fmt: skip
+        parts = dataclasses.replace(demo_parts, settings=settings)
         return create_app(settings, parts)
 
     return make
@@ -87,3 +88,18 @@ def live(app_factory: Callable[..., FastAPI]) -> Iterator[LiveServer]:
     """A real HTTP server running the app on the demo index."""
     with LiveServer(app_factory()) as server:
         yield server
+
+
+@pytest.fixture
+def restore_index(demo_parts: Components) -> Iterator[None]:
+    """Delete whatever a test added to the shared demo index."""
+    before = {r.doc_id for r in demo_parts.index.iter_documents(include_deleting=True)}
+    yield
+    extra = {r.doc_id for r in demo_parts.index.iter_documents(include_deleting=True)} - before
+    for doc_id in extra:
+        try:
+            demo_parts.index.delete_document(doc_id)
+        except DocumentNotFound:
+            pass
+    if extra:
+        demo_parts.keyword.refresh(force=True)

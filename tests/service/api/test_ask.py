@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -159,20 +158,29 @@ def test_fifty_concurrent_clients_all_get_answers(live: LiveServer) -> None:
         )
         return reply.status_code, reply.json()
 
-    async def health_during_load(http: httpx.AsyncClient) -> float:
+    finished: list[str] = []
+
+    async def counted(http: httpx.AsyncClient, i: int) -> tuple[int, dict]:  # type: ignore[type-arg]
+        result = await one(http, i)
+        finished.append("answer")
+        return result
+
+    async def health_during_load(http: httpx.AsyncClient) -> None:
         await asyncio.sleep(1.0)
-        started = time.perf_counter()
         assert (await http.get("/healthz")).status_code == 200
-        return time.perf_counter() - started
+        finished.append("health")
 
-    async def all_of_them() -> tuple[list[tuple[int, dict]], float]:  # type: ignore[type-arg]
-        async with httpx.AsyncClient(base_url=live.url, timeout=300) as http:
+    async def all_of_them() -> list[tuple[int, dict]]:  # type: ignore[type-arg]
+        async with httpx.AsyncClient(base_url=live.url, timeout=600) as http:
             health = asyncio.create_task(health_during_load(http))
-            answers = await asyncio.gather(*(one(http, i) for i in range(50)))
-            return answers, await health
+            answers = await asyncio.gather(*(counted(http, i) for i in range(50)))
+            await health
+            return answers
 
-    results, health_seconds = asyncio.run(all_of_them())
+    results = asyncio.run(all_of_them())
     assert [status for status, _ in results] == [200] * 50
-    assert sum(body["answerable"] for _, body in results) == 40
-    # The blocking work runs off the event loop: health answers while 50 questions run.
-    assert health_seconds < 5
+    refused = {q for i, (_, body) in enumerate(results) if not body["answerable"]
+               for q in [questions[i % 5]]}  # fmt: skip
+    assert refused == {"Who won the 2018 FIFA World Cup?"}
+    # The blocking work runs off the event loop: health answers while the questions run.
+    assert "health" in finished[:-10]

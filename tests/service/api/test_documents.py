@@ -16,7 +16,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ingest.errors import DocumentNotFound
 from ingest.loaders import SUPPORTED_SUFFIXES
 from service.api.document_schemas import (
     DeleteResponse,
@@ -40,18 +39,8 @@ ARTICLE = "Lighthouse keepers in Orkhal voted on Tuesday to end a strike over pa
 
 
 @pytest.fixture(autouse=True)
-def _restore_index(demo_parts: Components) -> Iterator[None]:
-    """Delete whatever a test added to the shared demo index."""
-    before = {r.doc_id for r in demo_parts.index.iter_documents(include_deleting=True)}
-    yield
-    extra = {r.doc_id for r in demo_parts.index.iter_documents(include_deleting=True)} - before
-    for doc_id in extra:
-        try:
-            demo_parts.index.delete_document(doc_id)
-        except DocumentNotFound:
-            pass
-    if extra:
-        demo_parts.keyword.refresh(force=True)
+def _restore(restore_index: None) -> None:
+    """Every test here leaves the shared demo index as it found it."""
 
 
 def upload(name: str, data: bytes) -> dict[str, Any]:

@@ -456,3 +456,31 @@ def test_answer_view_shows_sources_that_disagree(live: LiveServer, pages: Pages)
     shown_sides.nth(1).get_by_test_id("citation").click()
     assert page.evaluate("window.__opened") == [second.marker]
     assert box.locator("img").count() == 0 and page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_a_disagreement_the_server_finds_is_shown_side_by_side(
+    own_server: tuple[LiveServer, Components], pages: Pages
+) -> None:
+    """Two outlets give different costs for the same bridge: the page shows both sides, each
+    with its outlet and date, and each side's citation opens its own article."""
+    server, _ = own_server
+    articles = [("gazette", "$180", "Harbor Gazette", "2023-09-20"),
+                ("wire", "$175", "Valley Wire", "2023-09-21")]  # fmt: skip
+    for doc_id, cost, outlet, day in articles:
+        text = f"The Eastgate bridge will cost {cost} million, the mayor said."
+        body = {"doc_id": doc_id, "source": outlet, "published": day, "text": text}
+        assert httpx.post(f"{server.url}/v1/documents", json=body).status_code == 201
+    page = pages.open(server, locale="en-GB")
+    final = ask(page, "How much will the Eastgate bridge cost?")
+    assert final is not None and final.conflicts
+    box = page.get_by_test_id("answer").get_by_test_id("conflicts")
+    expect(box.get_by_role("heading")).to_have_text("Sources disagree")
+    sides = box.get_by_test_id("conflict-side")
+    expect(sides).to_have_count(2)
+    expect(box).to_contain_text("Harbor Gazette · 20 September 2023")
+    expect(box).to_contain_text("Valley Wire · 21 September 2023")
+    for i in range(2):
+        sides.nth(i).get_by_test_id("citation").first.click()
+        panel = page.get_by_test_id("source-panel")
+        expect(panel.get_by_test_id("highlight")).to_contain_text("The Eastgate bridge will cost")
+    expect(page.get_by_test_id("answer").locator(".answer-text")).to_contain_text("Valley Wire")

@@ -61,13 +61,13 @@ def test_split_claims_attaches_trailing_and_leading_markers() -> None:
 
 def test_each_marker_resolves_to_the_exact_best_sentence(verifier: Verifier, passages) -> None:  # type: ignore[no-untyped-def]
     result = verify(
-        "Russia wants a legally binding deal for lasting peace [1]. "
+        "Moscow wants a legally binding deal for lasting peace [1]. "
         "Price said talks must be between Ukraine and Russia [2].",
         passages,
         verifier,
     )
     assert result.text == (
-        "Russia wants a legally binding deal for lasting peace.[1] "
+        "Moscow wants a legally binding deal for lasting peace.[1] "
         "Price said talks must be between Ukraine and Russia.[2]"
     )
     first, second = result.citations
@@ -133,3 +133,24 @@ def test_repeated_and_cut_off_sentences_are_dropped(verifier: Verifier, passages
         verifier,
     )
     assert result.text == "A truce is a path to nowhere.[1]"
+
+
+def test_a_claim_that_changes_a_fact_of_its_quote_is_unsupported_whatever_the_similarity(
+    verifier: Verifier,
+    passages,  # type: ignore[no-untyped-def]
+) -> None:
+    result = verify("Ned Brown called the offer posturing [2].", passages, verifier)
+    [sentence] = result.sentences
+    assert not sentence.supported
+    assert sentence.reason is not None and "Ned Brown" in sentence.reason
+    assert result.citations[0].supported is False
+
+
+def test_a_source_that_disagrees_is_not_added_as_corroboration(
+    verifier: Verifier,
+) -> None:
+    a = passage(1, "a", "The bridge will cost $180 million, the mayor said.", "Gazette")
+    b = passage(2, "b", "The bridge will cost $175 million, the mayor said.", "Wire")
+    c = passage(3, "c", "The bridge will cost $180 million, the mayor said on Monday.", "Post")
+    result = verify("The bridge will cost $180 million, the mayor said [1].", [a, b, c], verifier)
+    assert {q.doc_id for q in result.citations} == {"a", "c"}

@@ -1,0 +1,352 @@
+"""What a sentence mentions that a claim can get wrong or a question can ask for: names,
+quantities (numbers with their units) and times.
+
+General English only: capitalisation, number words, currency and percent signs, and the
+months of ``ingest.dates``. Whether a capitalised word that opens a sentence is a name is
+decided by how the surrounding text writes it elsewhere (``Casing``), never by a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.dates import MONTHS, WEEKDAYS, TimeMention, time_mentions
+from service.text import STOPWORDS, fold
+
+__all__ = [
+    "Casing",
+    "Name",
+    "Quantity",
+    "TimeMention",
+    "mentions_name",
+    "names",
+    "quantities",
+    "time_mentions",
+]
+
+# A token: a dotted acronym (U.S., U.N.), or a word with inner apostrophes, hyphens or
+# digits (G-20, Zelenskiy's, Lieutenant-General, Q2).
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_][\w'’]*(?:-[\w'’]+)*")
+# Lower-case words that may sit inside a name: "Bank of England", "Charles de Gaulle".
+_CONNECTORS = frozenset("of de da del della der di du la le van von bin ibn al el dos das".split())
+_OPENERS = re.compile(r"(?:^|[.!?:;…\n]|[\"“”‘(\[—–]|\s[-–—])\s*$")
+_TIME_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A run of capitalised words (with connectors), its offsets and its folded tokens."""
+
+    start: int
+    end: int
+    text: str
+    tokens: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.tokens)
+
+
+class Casing:
+    """How a body of text capitalises each word away from the start of a sentence: a word
+    written capitalised there (and not in lower case) is a name wherever it appears."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self._upper: Counter[str] = Counter()
+        self._lower: Counter[str] = Counter()
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        for match in _TOKEN.finditer(text):
+            word = match.group()
+            if _starts_sentence(text, match.start()):
+                continue
+            key = fold(word)
+            if word[0].isupper():
+                self._upper[key] += 1
+            elif word[0].isalpha():
+                self._lower[key] += 1
+
+    def proper(self, word: str) -> bool | None:
+        """True when the text writes ``word`` as a name, False when as a common word, None
+        when it does not say (never seen away from a sentence start)."""
+        key = fold(word)
+        upper, lower = self._upper[key], self._lower[key]
+        if upper == lower == 0:
+            return None
+        return upper > lower
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    return bool(_OPENERS.search(text[max(0, at - 3) : at])) or not text[:at].strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_token(word: str) -> str:
+    """Folded, dots and hyphens gone, possessive dropped: U.S. -> us, G-20 -> g20."""
+    key = fold(word).replace("’", "'")
+    if key.endswith("'s"):
+        key = key[:-2]
+    return key.replace(".", "").replace("-", "").replace("'", "")
+
+
+def names(text: str, casing: Casing | None = None) -> list[Name]:
+    """The names of ``text``: runs of capitalised words, connectors allowed inside.
+
+    A leading stopword is dropped ('The Kremlin' -> 'Kremlin'); months and weekdays are times,
+    not names. A single capitalised word opening a sentence is a name when ``casing`` (or the
+    text itself) writes it capitalised elsewhere, or when nothing says otherwise and it is
+    neither a stopword nor followed by a comma ('However, ...').
+    """
+    local = Casing([text])
+    tokens = list(_TOKEN.finditer(text))
+    out: list[Name] = []
+    i = 0
+    while i < len(tokens):
+        if not _capitalised(tokens[i].group()):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens):
+            word = tokens[j].group()
+            gap = text[tokens[j - 1].end() : tokens[j].start()]
+            if gap.strip() not in ("", "&") or "\n" in gap:
+                break
+            if _capitalised(word):
+                j += 1
+            elif (
+                word.lower() in _CONNECTORS
+                and j + 1 < len(tokens)
+                and _capitalised(tokens[j + 1].group())
+            ):
+                j += 2
+            else:
+                break
+        run = tokens[i:j]
+        while run and (run[0].group().lower() in STOPWORDS or fold(run[0].group()) in _TIME_WORDS):
+            run = run[1:]
+        while run and fold(run[-1].group()) in _TIME_WORDS:
+            run = run[:-1]
+        if run and _keep(text, run, tokens[i].start(), casing, local):
+            start, end = run[0].start(), run[-1].end()
+            words = tuple(
+                _norm_token(t.group()) for t in run if t.group().lower() not in _CONNECTORS
+            )
+            out.append(Name(start, end, text[start:end], tuple(w for w in words if w)))
+        i = j
+    return out
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and word not in ("I",)
+
+
+def _keep(
+    text: str,
+    run: Sequence[re.Match[str]],
+    group_start: int,
+    casing: Casing | None,
+    local: Casing,
+) -> bool:
+    if len(run) > 1 or run[0].start() != group_start or not _starts_sentence(text, group_start):
+        return True
+    word = run[0].group()
+    if len(word) > 1 and (word.isupper() or "." in word):
+        return True  # an acronym: NATO, U.S.
+    for lexicon in (local, casing):
+        verdict = lexicon.proper(word) if lexicon is not None else None
+        if verdict is not None:
+            return verdict
+    follows = text[run[0].end() : run[0].end() + 1]
+    return word.lower() not in STOPWORDS and follows != ","
+
+
+def mentions_name(name: Name | str, text: str) -> bool:
+    """Whether ``text`` mentions ``name``: each of its words written alike (accents, dots,
+    hyphens and case aside; one letter off in a long word: Zelenskiy = Zelenskyy), 'G20' as
+    'Group of 20', or an acronym spelled out by initials ('US' = 'United States')."""
+    wanted = name.tokens if isinstance(name, Name) else tuple(
+        _norm_token(t.group()) for t in _TOKEN.finditer(name)
+        if t.group().lower() not in _CONNECTORS
+    )  # fmt: skip
+    wanted = tuple(w for w in wanted if w)
+    if not wanted:
+        return False
+    vocabulary = _vocabulary(text)
+    if all(w in vocabulary or any(_same_word(w, p) for p in vocabulary) for w in wanted):
+        return True
+    if len(wanted) == 1:
+        return _spelled_out(wanted[0], text)
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _vocabulary(text: str) -> frozenset[str]:
+    """The normalised words of ``text`` (cached: a quote is checked against many claims)."""
+    return frozenset(_norm_token(t.group()) for t in _TOKEN.finditer(text))
+
+
+_DERIVED = frozenset("ians ian ans an ns n ish ese ean eans ern erns ic i is al ial s".split())
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One name's word in two spellings: equal, one letter off in a long word, or a place
+    and its adjective ('Ukraine' ~ 'Ukrainian', 'Sweden' ~ 'Swedish', 'West' ~ 'Western')."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 5 and abs(len(a) - len(b)) <= 1 and _edit_distance_at_most_one(a, b):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    common = 0
+    for x, y in zip(short, long_, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= 4 and len(short) - common <= 2 and long_[common:] in _DERIVED
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    for k in range(len(a)):
+        if a[:k] + a[k + 1 :] == b:
+            return True
+    return False
+
+
+_GROUP_OF = re.compile(r"^g(\d{1,2})$")
+
+
+def _spelled_out(token: str, text: str) -> bool:
+    group = _GROUP_OF.match(token)
+    if group and re.search(rf"\bgroup of {group.group(1)}\b", fold(text)):
+        return True
+    if not (2 <= len(token) <= 6 and token.isalpha()):
+        return False
+    for found in names(text):
+        initials = "".join(w[0] for w in found.tokens if w)
+        if initials == token and len(found.tokens) == len(token):
+            return True
+    return False
+
+
+# ---- quantities -------------------------------------------------------------------------
+
+_UNITS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9,
+          "m": 1e6, "k": 1e3, "hundred": 1e2}  # fmt: skip
+_SMALL = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}  # fmt: skip
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}  # fmt: skip
+_ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+    "twentieth".split())}  # fmt: skip
+_FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
+_NUMBER_WORD = "|".join(sorted([*_SMALL, *_TENS, "hundred", "dozen"], key=len, reverse=True))
+_QUANTITY = re.compile(
+    r"(?<![\w.,-])(?P<score>\d{1,3})\s?[-–]\s?(?P<score2>\d{1,3})(?![\w%-])"
+    rf"|(?P<cur>[$€£¥])\s?(?P<cnum>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<cscale>thousand|million|billion|trillion|bn|m|k)\b)?"
+    rf"|(?<![\w.,-])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?(?P<ordsuf>st|nd|rd|th)?"
+    rf"(?:\s*(?P<pct>%|percent\b|per cent\b|percentage points?\b)"
+    rf"|(?:\s+|-)(?P<scale>thousand|million|billion|trillion|hundred)\b)?(?![\w-])"
+    rf"|\b(?:(?P<frac_n>a|one|two|three)[\s-](?P<frac>halves|half|thirds?|quarters?|fifths?|tenths?)\b)"
+    rf"|\b(?P<word>(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?)(?P<plus>-plus)?s?\b"
+    rf"(?:(?:\s+|-)(?P<wscale>thousand|million|billion)\b)?"
+    rf"|\b(?P<ordw>{'|'.join(_ORDINALS)})\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written, its value and its kind (percent, money, count or ordinal)."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    kind: str
+    unit: str | None = None
+
+    def same(self, other: Quantity) -> bool:
+        """Whether two quantities state the same amount (an ordinal and a count of the same
+        value agree: 'eighth month' = 'eight month'; a fifth = 20%)."""
+        if abs(self.value - other.value) > 1e-6 * max(1.0, abs(self.value)):
+            return False
+        kinds = {self.kind, other.kind}
+        if "percent" in kinds or "score" in kinds:
+            return len(kinds) == 1
+        if kinds == {"money"}:
+            return self.unit is None or other.unit is None or self.unit == other.unit
+        return True
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number of ``text`` but years and the digits inside names (G-20, Q2)."""
+    times = [(t.start, t.end) for t in time_mentions(text) if t.year is not None or t.day]
+    out: list[Quantity] = []
+    for m in _QUANTITY.finditer(text):
+        if any(a <= m.start() < b for a, b in times) and not (m["cur"] or m["pct"]):
+            continue
+        quantity = _quantity(m)
+        if quantity is not None:
+            out.append(quantity)
+    return out
+
+
+def _quantity(m: re.Match[str]) -> Quantity | None:
+    raw = m.group(0)
+    if m["score"]:  # a vote or a result: 7-2, 6–3
+        result = float(int(m["score"]) * 1000 + int(m["score2"]))
+        return Quantity(m.start(), m.end(), raw, result, "score")
+    if m["cur"]:
+        value = float(m["cnum"].replace(",", "")) * _UNITS.get((m["cscale"] or "").lower(), 1)
+        return Quantity(m.start(), m.end(), raw, value, "money", m["cur"])
+    if m["num"]:
+        value = float(m["num"].replace(",", "") + (m["dec"] or ""))
+        if m["pct"]:
+            return Quantity(m.start(), m.end(), raw, value, "percent")
+        if m["ordsuf"]:
+            return Quantity(m.start(), m.end(), raw, value, "ordinal")
+        value *= _UNITS.get((m["scale"] or "").lower(), 1)
+        return Quantity(m.start(), m.end(), raw, value, "count")
+    if m["frac"]:
+        numerator = {"a": 1, "one": 1, "two": 2, "three": 3}[m["frac_n"].lower()]
+        share = _FRACTIONS[m["frac"].lower().rstrip("s").replace("halve", "half")]
+        return Quantity(m.start(), m.end(), raw, numerator * share, "percent")
+    if m["word"]:
+        counted = _word_value(m["word"].lower())
+        if counted is None:
+            return None
+        counted *= _UNITS.get((m["wscale"] or "").lower(), 1)
+        return Quantity(m.start(), m.end(), raw, counted, "count")
+    if m["ordw"]:
+        return Quantity(m.start(), m.end(), raw, float(_ORDINALS[m["ordw"].lower()]), "ordinal")
+    return None
+
+
+def _word_value(word: str) -> float | None:
+    if word in ("one", "zero"):
+        return None  # 'one of them', 'no one': a pronoun far more often than a count
+    total = 0
+    for part in word.split("-"):
+        if part in _SMALL:
+            total += _SMALL[part]
+        elif part in _TENS:
+            total += _TENS[part]
+        elif part == "hundred":
+            total = max(total, 1) * 100
+        elif part == "dozen":
+            total += 12
+        else:
+            return None
+    return float(total)
