@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from service.backends.base import Message
+from service.backends.llamacpp_build import check as check_llama_build
 from service.settings import Settings
 from tests.conftest import free_port
 
@@ -57,22 +58,16 @@ def _no_llm_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def require_llama_cpp_without_amx() -> None:
-    """Fail clearly, not with a segfault, on a llama-cpp-python built with ggml's AMX kernels."""
-    import llama_cpp
-
-    info = llama_cpp.llama_print_system_info().decode()
-    if "AMX_INT8 = 1" in info:
-        pytest.fail(
-            "llama-cpp-python was built with ggml's AMX kernels, which segfault on this CPU "
-            "(ggml-org/llama.cpp#20824). Rebuild it as the Makefile does: pip cache remove "
-            "llama_cpp_python && pip uninstall -y llama-cpp-python && make install"
-        )
+def require_a_build_for_this_cpu() -> None:
+    """Fail clearly, not with a SIGILL, on a llama-cpp-python built for another CPU."""
+    verdict = check_llama_build()
+    if not verdict.ok:
+        pytest.fail(verdict.message)
 
 
 @pytest.fixture(scope="session")
 def smollm2_path() -> Path:
-    require_llama_cpp_without_amx()
+    require_a_build_for_this_cpu()
     return smollm2_gguf()
 
 
