@@ -12,15 +12,26 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-local run ingest test lint typecheck pytest browser clean
+.PHONY: install install-local install-eval install-test run ingest test lint typecheck pytest \
+	browser clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
+# What `make run` needs and nothing more: no llama.cpp build, since the default answers need no
+# LLM. Reinstalled only when the dependency files change.
+CORE := $(VENV)/.installed-core
+$(CORE): $(PY) pyproject.toml constraints.txt
+	$(PIP) install --quiet -c constraints.txt torch==2.13.0
+	$(PIP) install --quiet -c constraints.txt -e .
+	touch $@
+
+install: $(CORE)
+
 # llama-cpp-python (the `local` extra) is compiled here and never taken from elsewhere: pip's
 # wheel cache does not key on CMAKE_ARGS, so a cached wheel may be built with other CPU features
-# (AMX: SIGILL on some Xeons). It is built once (~5 min on 2 cores) into
+# (AMX: SIGILL on some Xeons). It is built once (5 to 15 min on 2 cores) into
 # .wheels/llama-<hash of version, machine and CMake options>/ and installed from there alone.
 # The CMake options (ggml's own CPU feature switches) live in service/backends/llamacpp_build.py;
 # add some with e.g. CMAKE_ARGS='-DGGML_AVX2=OFF' make install-local (a new hash, a new build).
@@ -46,18 +57,24 @@ define install_llama
 	$(PY) -m service.backends.llamacpp_build check
 endef
 
-# Reinstall only when the dependency files change.
-STAMP := $(VENV)/.installed
-$(STAMP): $(PY) pyproject.toml constraints.txt $(LLAMA_WHEELS)/.built
-	$(PIP) install --quiet -c constraints.txt torch==2.13.0
+# The local model (NEWSQA_LLM=llamacpp); always reinstalls, so it is also the rebuild command.
+install-local: $(CORE) $(LLAMA_WHEELS)/.built
+	$(call install_llama,local)
+
+EVAL := $(VENV)/.installed-eval
+$(EVAL): $(CORE)
+	$(PIP) install --quiet -c constraints.txt -e '.[eval]'
+	touch $@
+
+install-eval: $(EVAL)
+
+# Everything the tests need: the dev tools, the local model and its server, the eval extras.
+TEST := $(VENV)/.installed-test
+$(TEST): $(CORE) $(LLAMA_WHEELS)/.built
 	$(call install_llama,dev$(COMMA)local$(COMMA)eval)
 	touch $@
 
-install: $(STAMP)
-
-# Always reinstalls the build made here, so it is also the rebuild command.
-install-local: $(LLAMA_WHEELS)/.built
-	$(call install_llama,local)
+install-test: $(TEST)
 
 ingest: install
 	$(PY) -m ingest data/corpus
@@ -65,14 +82,14 @@ ingest: install
 run: ingest
 	$(PY) -m service serve --host $(HOST) --port $(PORT)
 
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: install
+typecheck: install-test
 	$(VENV)/bin/mypy
 
-pytest: install
+pytest: install-test
 	$(VENV)/bin/pytest
 
 # The page's tests drive Debian's Chromium (Playwright never downloads a browser here).
@@ -83,7 +100,7 @@ test: lint typecheck browser pytest
 
 # The demo question set in extractive mode; fails below evals/thresholds.yaml (docs/evaluation.md).
 .PHONY: eval
-eval: install
+eval: install-eval
 	$(PY) -m evals run demo --mode extractive --thresholds
 
 # The compiled llama.cpp wheels in .wheels/ stay: rebuilding them takes minutes.
