@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,39 @@ def require_a_build_for_this_cpu() -> None:
     verdict = check_llama_build()
     if not verdict.ok:
         pytest.fail(verdict.message)
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
+    """Wait for a condition (never a fixed sleep); fail naming it after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g}s waiting until {what}")
+        time.sleep(0.05)
+
+
+def running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def model_processes(parent: int) -> set[int]:
+    """Pids of the model processes (llamacpp_server) that ``parent`` started and still run."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"service.backends.llamacpp_server" in cmdline:
+            if fields[0] != "Z":
+                found.add(int(stat.parent.name))
+    return found
 
 
 @pytest.fixture(scope="session")
