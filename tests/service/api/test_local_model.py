@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from service.api.schemas import AskResponse
 from service.wiring import Components, build
 from tests.conftest import CORPUS, free_port
 from tests.service.api.conftest import LiveServer, api_settings
-from tests.service.conftest import model_processes, running, wait_until
+from tests.service.conftest import at_once, model_processes, running, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -133,22 +132,7 @@ def test_a_model_process_killed_mid_stream_gives_a_degraded_answer_then_comes_ba
 
 
 def test_two_concurrent_streams_both_complete(local_live: LiveServer) -> None:
-    finals: list[AskResponse] = []
-    errors: list[BaseException] = []
-
-    def ask() -> None:
-        try:
-            finals.append(stream_ask(local_live)[1])
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=ask) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=600)
-    assert errors == []
-    assert len(finals) == 2
+    finals = [final for _, final in at_once(lambda: stream_ask(local_live), 2)]
     for final in finals:
         # Neither was cut off by the other: both are the model's answers, not fallbacks.
         assert final.mode == "llamacpp" and not final.degraded, final.reason

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,14 @@ from service.backends.base import Message
 from service.backends.llamacpp_process import ModelProcess, describe_exit
 from service.backends.openai_chat import OpenAIChat
 from service.errors import LLMUnavailable
-from tests.service.conftest import QUESTION, llm_settings, model_processes, running, wait_until
+from tests.service.conftest import (
+    QUESTION,
+    at_once,
+    llm_settings,
+    model_processes,
+    running,
+    wait_until,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -67,21 +73,7 @@ def test_the_model_process_itself_never_cuts_off_a_stream(model: ModelProcess) -
     # interrupt_requests is off: two streams sent to the process at once (bypassing the turns
     # newsqa takes) both run to their finish reason, one after the other.
     chat = client(model, llm_max_tokens=48)
-    replies: list[str] = []
-    errors: list[BaseException] = []
-
-    def stream() -> None:
-        try:
-            replies.append("".join(chat.stream(LONG)))
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=stream) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert errors == []
+    replies = at_once(lambda: "".join(chat.stream(LONG)), 2)
     assert len(replies) == 2 and all(r.strip() for r in replies)
 
 
