@@ -29,16 +29,22 @@ class Settings(IndexSettings):
         "gpt-4o-mini", description="Model name sent to the OpenAI-compatible endpoint."
     )
     llm_model_path: Path | None = Field(
-        None, description="GGUF file for the in-process llama.cpp backend."
+        None, description="GGUF file for the llamacpp backend (served by a child process)."
     )
     llm_timeout: float = Field(
         60.0, gt=0, description="Seconds before an LLM call is abandoned (then extractive)."
+    )
+    llm_startup_timeout: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds the llamacpp model process may take to load before it counts "
+        "as failed.",
     )
     llm_max_retries: int = Field(2, ge=0, le=10, description="Retries of a failed LLM call.")
     llm_max_tokens: int = Field(512, ge=16, le=8192, description="Longest answer generated.")
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
     llm_context_tokens: int = Field(
-        4096, ge=512, description="Context window of the in-process llama.cpp model."
+        4096, ge=512, description="Context window of the llamacpp model."
     )
     top_k: int = Field(6, ge=1, le=50, description="Passages given to the answer backend.")
     candidates: int = Field(

@@ -41,6 +41,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start()
         yield
+        runtime.close()
 
     app = FastAPI(
         title="newsqa",
@@ -59,7 +60,7 @@ def create_app(
         except Exception:
             return None
 
-    app.state.metrics = Metrics(index_stats)
+    app.state.metrics = Metrics(index_stats, runtime.model_process)
     errors.install(app)
     protected = [Depends(require_key)]
     app.include_router(health.router)

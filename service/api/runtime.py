@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from service.api.errors import NotReady
+from service.backends.base import ProcessStatus
 from service.settings import Settings
 from service.wiring import Components, build
 
@@ -25,6 +26,7 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self._components = components
+        self._owns_components = components is None  # what it built, it closes
         self._builder = builder
         self._error: str | None = None
         self._thread: threading.Thread | None = None
@@ -42,6 +44,13 @@ class Runtime:
         except Exception as e:  # reported by /readyz and every route that needs it
             self._error = f"{type(e).__name__}: {e}"
             log.error("loading failed: %s", self._error)
+
+    def close(self) -> None:
+        """Stop what this runtime built: the local model process, the LLM client."""
+        if self._owns_components and self._components is not None:
+            chat = self._components.chat
+            if chat is not None:
+                chat.close()
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
@@ -66,3 +75,9 @@ class Runtime:
         except Exception as e:
             return False, f"the vector store does not answer: {e}"
         return True, "ready"
+
+    def model_process(self) -> ProcessStatus | None:
+        """The state of the model process the LLM backend runs (llamacpp), if any."""
+        parts = self._components
+        chat = parts.chat if parts is not None else None
+        return chat.process() if chat is not None else None

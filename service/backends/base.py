@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypedDict
+from typing import Literal, Protocol, TypedDict
 
 from service.answers import Passage
 from service.grounding.answerability import Verdict
 from service.grounding.question import Question
+
+ProcessState = Literal["starting", "ready", "restarting", "failed", "stopped"]
 
 
 class Message(TypedDict):
@@ -19,6 +21,16 @@ class Message(TypedDict):
 
     role: str
     content: str
+
+
+@dataclass(frozen=True)
+class ProcessStatus:
+    """A model process a backend runs and supervises, as /readyz and /metrics show it."""
+
+    state: ProcessState
+    pid: int | None
+    restarts: int
+    reason: str | None = None  # why it is not ready, or why it last stopped
 
 
 class ChatBackend(Protocol):
@@ -32,6 +44,14 @@ class ChatBackend(Protocol):
 
     def complete(self, messages: Sequence[Message]) -> str:
         """The whole reply at once (used for short tasks such as condensing a follow-up)."""
+        ...
+
+    def process(self) -> ProcessStatus | None:
+        """The model process this backend runs, or ``None`` (a remote endpoint)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the backend holds: connections, its model process."""
         ...
 
 

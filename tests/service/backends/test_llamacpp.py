@@ -1,24 +1,43 @@
-"""LlamaCppChat with the real SmolLM2-135M-Instruct GGUF, in process."""
+"""LlamaCppChat with the real SmolLM2-135M-Instruct GGUF in a real child process."""
 
 from __future__ import annotations
 
+import ast
+import os
+import signal
 import sys
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from service.backends.base import Message
 from service.backends.llamacpp import INSTALL_HINT, LlamaCppChat
+from service.backends.llamacpp_build import Build, judge
 from service.errors import LLMUnavailable
-from tests.service.conftest import QUESTION, llm_settings
+from tests.conftest import ROOT
+from tests.service.backends.test_llamacpp_build import AMX_CRASH, EPYC, XEON_NATIVE
+from tests.service.conftest import (
+    QUESTION,
+    at_once,
+    llm_settings,
+    model_processes,
+    running,
+    wait_until,
+)
 
 pytestmark = pytest.mark.slow
 
+LONG: list[Message] = [
+    {"role": "user", "content": "Write a long story about a lighthouse keeper and the sea."}
+]
+
 
 @pytest.fixture(scope="module")
-def local_chat(smollm2_path: Path) -> LlamaCppChat:
-    return LlamaCppChat(llm_settings(llm_model_path=smollm2_path, llm_context_tokens=2048))
+def local_chat(smollm2_path: Path) -> Iterator[LlamaCppChat]:
+    chat = LlamaCppChat(llm_settings(llm_model_path=smollm2_path, llm_context_tokens=2048))
+    yield chat
+    chat.close()
 
 
 def test_complete_returns_the_reply(local_chat: LlamaCppChat) -> None:
@@ -38,23 +57,15 @@ def test_greedy_replies_repeat(local_chat: LlamaCppChat) -> None:
     assert local_chat.complete(QUESTION) == "".join(local_chat.stream(QUESTION))
 
 
-def test_threads_share_one_model_in_turn(local_chat: LlamaCppChat) -> None:
-    replies: list[str] = []
-    errors: list[BaseException] = []
+def test_the_model_runs_in_a_child_process(local_chat: LlamaCppChat) -> None:
+    status = local_chat.process()
+    assert status.state == "ready" and status.pid is not None
+    assert status.pid in model_processes(os.getpid())
 
-    def ask() -> None:
-        try:
-            replies.append(local_chat.complete(QUESTION))
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
 
-    threads = [threading.Thread(target=ask) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
-    assert len(replies) == 3
+def test_concurrent_streams_take_turns_and_all_complete(local_chat: LlamaCppChat) -> None:
+    # None is cut off ("ended its reply without a finish reason"): no error is raised.
+    replies = at_once(lambda: "".join(local_chat.stream(LONG)), 3)
     assert len(set(replies)) == 1  # greedy decoding, no state leaking between calls
 
 
@@ -62,7 +73,7 @@ def test_a_caller_waiting_longer_than_the_timeout_gets_llm_unavailable(
     local_chat: LlamaCppChat, monkeypatch: pytest.MonkeyPatch, smollm2_path: Path
 ) -> None:
     holding = local_chat.stream(QUESTION)
-    next(holding)  # the lock is held until this stream ends or is closed
+    next(holding)  # the turn is held until this stream ends or is closed
     # Only the waiting caller's timeout is short: the first piece's time varies with CPU load.
     monkeypatch.setattr(local_chat, "timeout", 0.3)
     with pytest.raises(LLMUnavailable) as info:
@@ -72,8 +83,19 @@ def test_a_caller_waiting_longer_than_the_timeout_gets_llm_unavailable(
         "(NEWSQA_LLM_TIMEOUT)"
     )
     monkeypatch.undo()
-    holding.close()  # releases the lock: the next caller gets the model at once
+    holding.close()  # ends the turn: the next caller gets the model at once
     assert local_chat.complete(QUESTION).strip()
+
+
+def test_prompt_longer_than_the_context(local_chat: LlamaCppChat) -> None:
+    too_long: list[Message] = [{"role": "user", "content": "news " * 3000}]
+    pid = local_chat.process().pid
+    with pytest.raises(LLMUnavailable) as info:
+        local_chat.complete(too_long)
+    assert info.value.reason.startswith(f"the local model process (pid {pid}): http://127.0.0.1:")
+    assert "answered HTTP 400" in info.value.reason and "context" in info.value.reason
+    assert local_chat.complete(QUESTION).strip()  # the model still works afterwards
+    assert local_chat.process().pid == pid and local_chat.process().restarts == 0
 
 
 @pytest.mark.parametrize("call", ["complete", "stream"])
@@ -81,20 +103,61 @@ def test_a_reply_past_the_timeout_is_llm_unavailable(smollm2_path: Path, call: s
     chat = LlamaCppChat(
         llm_settings(llm_model_path=smollm2_path, llm_context_tokens=512, llm_timeout=0.001)
     )
-    with pytest.raises(LLMUnavailable) as info:
-        "".join(getattr(chat, call)(QUESTION))
-    assert info.value.reason == (
-        f"the local model {smollm2_path.name} timed out after 0.001s (NEWSQA_LLM_TIMEOUT)"
+    try:
+        with pytest.raises(LLMUnavailable) as info:
+            "".join(getattr(chat, call)(QUESTION))
+        assert info.value.reason.startswith(
+            f"the local model process (pid {chat.process().pid}): http://127.0.0.1:"
+        )
+        assert info.value.reason.endswith("timed out after 0.001s (NEWSQA_LLM_TIMEOUT)")
+    finally:
+        chat.close()
+
+
+def test_a_process_killed_mid_stream_fails_that_call_and_is_restarted(
+    smollm2_path: Path,
+) -> None:
+    chat = LlamaCppChat(
+        llm_settings(llm_model_path=smollm2_path, llm_context_tokens=512, llm_max_tokens=400)
     )
+    try:
+        pid = chat.process().pid
+        assert pid is not None
+        stream = chat.stream(LONG)
+        assert next(stream)
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(LLMUnavailable) as info:
+            list(stream)
+        assert info.value.reason == (
+            f"the local model process (pid {pid}) was killed (SIGKILL: out of memory, or "
+            "killed by hand) in the middle of the reply; it is being restarted"
+        )
+        wait_until(lambda: chat.process().state == "ready", "the model process is back")
+        assert chat.process().restarts == 1 and chat.process().pid != pid
+        assert chat.complete(QUESTION).strip()
+    finally:
+        chat.close()
+    assert not running(pid)
 
 
-def test_prompt_longer_than_the_context(local_chat: LlamaCppChat, smollm2_path: Path) -> None:
-    too_long: list[Message] = [{"role": "user", "content": "news " * 3000}]
+def test_close_leaves_no_model_process(smollm2_path: Path) -> None:
+    chat = LlamaCppChat(llm_settings(llm_model_path=smollm2_path, llm_context_tokens=512))
+    pid = chat.process().pid
+    assert pid is not None and running(pid)
+    chat.close()
+    assert not running(pid) and pid not in model_processes(os.getpid())
+    assert chat.process().state == "stopped"
+
+
+def test_a_build_with_amx_is_refused_before_any_process_starts(smollm2_path: Path) -> None:
+    before = model_processes(os.getpid())
+    amx_build = judge(Build("0.3.36", XEON_NATIVE), EPYC)
     with pytest.raises(LLMUnavailable) as info:
-        local_chat.complete(too_long)
-    assert info.value.reason.startswith(f"the local model {smollm2_path} failed: ")
-    assert "context window" in info.value.reason
-    assert local_chat.complete(QUESTION).strip()  # the model still works afterwards
+        LlamaCppChat(llm_settings(llm_model_path=smollm2_path), build_check=lambda: amx_build)
+    assert info.value.reason == amx_build.message
+    assert f"AMX_INT8 ({AMX_CRASH})" in info.value.reason
+    assert "Rebuild it for this CPU: `make install-local`" in info.value.reason
+    assert model_processes(os.getpid()) == before
 
 
 def test_missing_model_file_names_the_path(tmp_path: Path) -> None:
@@ -123,12 +186,33 @@ def test_no_model_path_says_which_setting() -> None:
 def test_without_llama_cpp_python_the_error_says_how_to_install(
     monkeypatch: pytest.MonkeyPatch, smollm2_path: Path
 ) -> None:
-    # A None entry in sys.modules makes `import llama_cpp` fail as if it were not installed.
+    # A None entry in sys.modules makes llama_cpp look not installed.
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     with pytest.raises(ImportError) as info:
         LlamaCppChat(llm_settings(llm_model_path=smollm2_path))
     assert str(info.value) == INSTALL_HINT
-    assert (
-        INSTALL_HINT == "the llamacpp backend needs llama-cpp-python: pip install 'newsqa[local]'"
+    assert INSTALL_HINT == (
+        "the llamacpp backend needs llama-cpp-python: make install-local, or "
+        "pip install 'newsqa[local]'"
     )
-    assert isinstance(info.value.__cause__, ImportError)
+
+
+def test_only_the_child_processes_import_llama_cpp() -> None:
+    # Native llama.cpp code never runs in the API process: only the model process and the
+    # build probe import it.
+    importers = set()
+    for path in sorted((ROOT / "service").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n.split(".")[0] == "llama_cpp" for n in names):
+                importers.add(path.relative_to(ROOT).as_posix())
+    assert importers == {
+        "service/backends/llamacpp_build.py",
+        "service/backends/llamacpp_server.py",
+    }

@@ -46,6 +46,7 @@ def test_selection_table(llm: str, given: dict[str, Any], expected: type | None)
         assert backend is None
     else:
         assert backend is not None
+        backend.close()  # the llamacpp backend has started a model process
         assert type(backend) is expected
         assert backend.name == {OpenAIChat: "openai", LlamaCppChat: "llamacpp"}[expected]
 
