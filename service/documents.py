@@ -62,7 +62,7 @@ def upload_name(filename: str | None) -> str:
 
 def default_doc_id(text: str) -> str:
     """The id of a JSON record that states none: a short hash of its text."""
-    return "doc-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return "doc-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _over(what: str, n: int, limit: int) -> str:
@@ -117,7 +117,7 @@ class DocumentService:
     def add_record(self, record: Mapping[str, object]) -> list[IngestResult]:
         """One article from a JSON object; with no ``id``, the id is a hash of its text."""
         text = record.get("text")
-        size = len(text.encode("utf-8")) if isinstance(text, str) else 0
+        size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
         if size > self.max_bytes:
             raise UploadTooLarge(BODY, _over("'text'", size, self.max_bytes))
         default = default_doc_id(text) if isinstance(text, str) else None

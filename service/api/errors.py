@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,21 +28,38 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class NotReady(Exception):
     """The index and models are still loading, or failed to load."""
+
+
+class ErrorJSON(JSONResponse):
+    """A JSON error reply that always encodes: a lone surrogate that a message quotes from
+    the request becomes U+FFFD instead of failing the reply (and the request) with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def error(
     status: int, kind: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(
+    return ErrorJSON(
         {"error": {"type": kind, "message": message}}, status_code=status, headers=headers
     )
 
 
 def _field(loc: tuple[object, ...] | list[object]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) or "body"
+    """('body', 'query') -> 'query': only the first part says where the field came from."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    # pydantic names the branch of a union it tried ('str', 'list[...]'): not a field.
+    named = [str(p) for p in parts if not (isinstance(p, str) and ("[" in p or p == "str"))]
+    return ".".join(named) or "body"
 
 
 def describe_validation(exc: RequestValidationError) -> str:

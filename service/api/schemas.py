@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.index import Filters
+from service.api.fields import FreeText, Identifier, Name, Query
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
@@ -22,10 +23,10 @@ class Strict(BaseModel):
 class FiltersIn(Strict):
     """Restrict retrieval. All given conditions must hold."""
 
-    sources: list[str] | None = Field(
+    sources: list[Name] | None = Field(
         None, max_length=50, description="Only passages from these outlets (exact names)."
     )
-    doc_ids: list[str] | None = Field(
+    doc_ids: list[Identifier] | None = Field(
         None, max_length=500, description="Only passages from these documents."
     )
     published_after: date | None = Field(
@@ -48,13 +49,13 @@ class TurnIn(Strict):
     """An earlier message of the conversation."""
 
     role: Literal["user", "assistant"] = Field(description="Who wrote the message.")
-    content: str = Field(max_length=20000, description="The message text.")
+    content: FreeText = Field(max_length=20000, description="The message text.")
 
 
 class AskRequest(Strict):
     """A question, with optional conversation history, filters and answer mode."""
 
-    question: str = Field(
+    question: Query = Field(
         min_length=1, max_length=MAX_QUESTION_CHARS, description="The question to answer."
     )
     top_k: int | None = Field(
@@ -128,7 +129,7 @@ class AskResponse(BaseModel):
 class SearchRequest(Strict):
     """Retrieval alone, for apps that bring their own LLM."""
 
-    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The query.")
+    query: Query = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The query.")
     top_k: int | None = Field(None, ge=1, le=MAX_TOP_K, description="Results to return.")
     filters: FiltersIn | None = Field(None, description="Restrict the articles searched.")
 

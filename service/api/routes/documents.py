@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -30,6 +30,7 @@ from service.api.document_schemas import (
     upload_request_body,
 )
 from service.api.errors import ERRORS, error
+from service.api.fields import Identifier
 from service.api.schemas import ErrorResponse
 from service.documents import (
     DocumentService,
@@ -65,6 +66,9 @@ FILE_REQUIRED = (
 )
 
 
+DocId = Annotated[Identifier, Path(description="The document's id.")]
+
+
 def get_documents(parts: ComponentsDep) -> DocumentService:
     return DocumentService(parts)
 
@@ -98,7 +102,7 @@ async def list_documents(
     summary="One document with its full original text (quotes are text[start:end])",
     responses={**ERRORS, **NOT_FOUND},
 )
-async def get_document(doc_id: str, documents: DocumentsDep) -> DocumentDetail:
+async def get_document(doc_id: DocId, documents: DocumentsDep) -> DocumentDetail:
     return DocumentDetail.of(await run_in_threadpool(documents.get, doc_id))
 
 
@@ -108,7 +112,7 @@ async def get_document(doc_id: str, documents: DocumentsDep) -> DocumentDetail:
     summary="Remove a document and its chunks",
     responses={**ERRORS, **NOT_FOUND},
 )
-async def delete_document(doc_id: str, documents: DocumentsDep) -> DeleteResponse:
+async def delete_document(doc_id: DocId, documents: DocumentsDep) -> DeleteResponse:
     await run_in_threadpool(documents.delete, doc_id)
     return DeleteResponse(doc_id=doc_id, deleted=True)
 
