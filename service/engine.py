@@ -21,10 +21,10 @@ from service.condense import condense_by_rule, history_text
 from service.errors import InvalidRequest, LLMUnavailable
 from service.grounding.answerability import asked_event, assess, states_event
 from service.grounding.citations import Verifier, verify
+from service.grounding.injection import looks_like_injection
 from service.grounding.intents import keyword_expansion
 from service.prompts import Prompts
 from service.settings import Settings
-from service.text import looks_like_injection
 
 RequestMode = Literal["auto", "llm", "extractive"]
 MAX_QUESTION_CHARS = 2000

@@ -16,8 +16,9 @@ import numpy as np
 from ingest.model import Span
 from service.answers import Passage
 from service.grounding.citations import Verifier, evidence_of
+from service.grounding.injection import looks_like_injection
 from service.grounding.intents import cue_score, intents_of
-from service.text import content_stems, lexical_recall, looks_like_injection
+from service.text import content_stems, lexical_recall
 
 SIMILARITY_WEIGHT = 0.6
 RANK_WEIGHT = 0.1
