@@ -501,3 +501,28 @@ def test_openapi_documents_both_upload_bodies_and_codes(client: TestClient) -> N
     assert set(post["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
     assert {"200", "201", "413", "415", "422"} <= set(post["responses"])
     assert set(spec["paths"]["/v1/documents/{doc_id}"]) == {"get", "delete"}
+
+
+# ---- bounded chunks ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_article_without_sentence_punctuation_is_cut_into_bounded_chunks(
+    live: LiveServer, demo_parts: Components
+) -> None:
+    words = [f"flood{i % 97} level{i % 89} river{i}" for i in range(4000)]
+    text = " ".join(words)  # ~90 KB, not one full stop or line break
+    assert "." not in text and "\n" not in text and len(text) > 80_000
+    with httpx.Client(base_url=live.url, timeout=120) as http:
+        response = http.post("/v1/documents", **upload("unpunctuated.txt", text.encode()))
+        assert response.status_code == 201, response.text
+        [result] = UploadResponse.model_validate(response.json()).results
+        limit = demo_parts.settings.chunk_size
+        assert result.chunks >= len(text) // limit
+        found = http.post(
+            "/v1/search",
+            json={"query": "flood5 level7 river1200", "filters": {"doc_ids": ["unpunctuated"]}},
+        )
+        results = SearchResponse.model_validate(found.json()).results
+    assert results
+    assert all(len(r.text) <= limit and text[r.start : r.end] == r.text for r in results)
