@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from ingest.lock import IndexLocked, WriterLock
 from service.api.errors import NotReady
 from service.settings import Settings
 from service.wiring import Components, build
@@ -27,6 +28,8 @@ class Runtime:
         self._components = components
         self._builder = builder
         self._error: str | None = None
+        self._waiting: str | None = None
+        self._lock: WriterLock | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -37,6 +40,18 @@ class Runtime:
 
     def _load(self) -> None:
         try:
+            if not self.settings.uses_chroma_server:
+                # The server writes the embedded index (uploads, deletes): no other writer
+                # may open it while it runs. It waits for one that is running, /readyz says so.
+                self._waiting = "waiting for the index lock: "
+                self._lock = WriterLock(self.settings.data_dir, "server")
+                while True:
+                    try:
+                        self._lock.acquire(wait_seconds=1.0)
+                        break
+                    except IndexLocked as e:
+                        self._waiting = f"waiting for the index lock: {e}"
+                self._waiting = None
             self._components = self._builder(self.settings)
             log.info("index and models loaded")
         except Exception as e:  # reported by /readyz and every route that needs it
@@ -53,6 +68,8 @@ class Runtime:
             return self._components
         if self._error:
             raise NotReady(f"the service failed to load: {self._error}")
+        if self._waiting:
+            raise NotReady(self._waiting)
         raise NotReady("the index and models are still loading; retry in a few seconds")
 
     def readiness(self) -> tuple[bool, str]:
