@@ -81,6 +81,21 @@ class Settings(IndexSettings):
         1_000_000, ge=1000, description="Largest JSON request body accepted (413 beyond)."
     )
 
+    max_upload_records: int = Field(
+        10_000,
+        ge=1,
+        description="Most articles one uploaded .json/.jsonl file may hold (413 beyond).",
+    )
+    jobs_dir: Path | None = Field(
+        None,
+        description="Folder of the upload jobs' journal; unset means `jobs/` in "
+        "NEWSQA_DATA_DIR. Processes serving one index must share it.",
+    )
+
+    @property
+    def jobs_path(self) -> Path:
+        return self.jobs_dir or self.data_dir / "jobs"
+
     @property
     def api_key_list(self) -> list[str]:
         return [k.strip() for k in self.api_keys.split(",") if k.strip()]

@@ -7,17 +7,17 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from service.api import errors
-from service.api.deps import RateLimiter, require_key
+from service.api.deps import RateLimiter
 from service.api.metrics import Metrics
 from service.api.middleware import RequestContext
-from service.api.routes import ask, documents, health, openai_compat, search
+from service.api.routes import ask, documents, health, jobs, openai_compat, search
 from service.api.runtime import Runtime
 from service.settings import Settings
 from service.wiring import Components, build
@@ -41,6 +41,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start()
         yield
+        runtime.stop()
 
     app = FastAPI(
         title="newsqa",
@@ -61,12 +62,12 @@ def create_app(
 
     app.state.metrics = Metrics(index_stats)
     errors.install(app)
-    protected = [Depends(require_key)]
     app.include_router(health.router)
-    app.include_router(ask.router, dependencies=protected)
-    app.include_router(search.router, dependencies=protected)
-    app.include_router(documents.router, dependencies=protected)
-    app.include_router(openai_compat.router, dependencies=protected)
+    app.include_router(ask.router)
+    app.include_router(search.router)
+    app.include_router(documents.router)
+    app.include_router(jobs.router)
+    app.include_router(openai_compat.router)
     mount_page(app)
     app.add_middleware(
         RequestContext,

@@ -14,7 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import BadInput, DocumentNotFound, IndexMismatch, IndexUnavailable
 from service.api.schemas import ErrorResponse
-from service.errors import InvalidRequest, LLMUnavailable
+from service.errors import DocumentBusy, InvalidRequest, LLMUnavailable
+from service.job_journal import JobNotFound
+from service.jobs import JobConflict
 
 log = logging.getLogger("newsqa.api")
 
@@ -91,6 +93,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DocumentNotFound)
     async def not_found(_: Request, exc: DocumentNotFound) -> JSONResponse:
         return error(404, "not_found", str(exc))
+
+    @app.exception_handler(JobNotFound)
+    async def no_job(_: Request, exc: JobNotFound) -> JSONResponse:
+        return error(404, "not_found", str(exc))
+
+    @app.exception_handler(JobConflict)
+    async def job_conflict(_: Request, exc: JobConflict) -> JSONResponse:
+        return error(409, "conflict", str(exc))
+
+    @app.exception_handler(DocumentBusy)
+    async def busy(_: Request, exc: DocumentBusy) -> JSONResponse:
+        return error(409, "conflict", str(exc), {"Retry-After": "5"})
 
     @app.exception_handler(NotReady)
     async def not_ready(_: Request, exc: NotReady) -> JSONResponse:

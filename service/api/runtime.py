@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from ingest.lock import IndexLocked, WriterLock
 from service.api.errors import NotReady
+from service.documents import WRITE_LOCK
+from service.jobs import JobManager
 from service.settings import Settings
 from service.wiring import Components, build
 
@@ -30,10 +32,14 @@ class Runtime:
         self._error: str | None = None
         self._waiting: str | None = None
         self._lock: WriterLock | None = None
+        self._jobs: JobManager | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        if self._components is not None or self._thread is not None:
+        if self._components is not None:
+            self._start_jobs(self._components)
+            return
+        if self._thread is not None:
             return
         self._thread = threading.Thread(target=self._load, name="newsqa-load", daemon=True)
         self._thread.start()
@@ -53,10 +59,37 @@ class Runtime:
                         self._waiting = f"waiting for the index lock: {e}"
                 self._waiting = None
             self._components = self._builder(self.settings)
+            self._start_jobs(self._components)
             log.info("index and models loaded")
         except Exception as e:  # reported by /readyz and every route that needs it
             self._error = f"{type(e).__name__}: {e}"
             log.error("loading failed: %s", self._error)
+
+    def _start_jobs(self, parts: Components) -> None:
+        """The upload jobs' runner; it takes up jobs a stopped or killed process left."""
+        if self._jobs is None:
+            keyword = parts.keyword
+            self._jobs = JobManager(
+                parts.index,
+                self.settings.jobs_path,
+                WRITE_LOCK,
+                on_written=lambda: keyword.refresh(force=True),
+            )
+            self._jobs.start()
+
+    @property
+    def jobs(self) -> JobManager:
+        self.components  # noqa: B018 - NotReady until loaded
+        assert self._jobs is not None
+        return self._jobs
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """On shutdown: let the current batch of a job end (the next process finishes the
+        job), then give up the index lock."""
+        if self._jobs is not None:
+            self._jobs.stop(timeout)
+        if self._lock is not None:
+            self._lock.release()
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:

@@ -10,12 +10,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from service.answers import Turn, answer_payload
-from service.api.deps import EngineDep
+from service.api.deps import EngineDep, KeyCheckedRoute
 from service.api.errors import ERRORS
 from service.api.schemas import AskRequest, AskResponse
 from service.engine import Final, Token
 
-router = APIRouter(prefix="/v1", tags=["answers"])
+router = APIRouter(prefix="/v1", tags=["answers"], route_class=KeyCheckedRoute)
 
 
 def _turns(body: AskRequest) -> list[Turn]:

@@ -15,11 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from fastapi.routing import APIRoute
 
 from service.answers import Answer
 from service.api import openai_format
-from service.api.deps import EngineDep
+from service.api.deps import EngineDep, KeyCheckedRoute
 from service.api.errors import ErrorJSON
 from service.api.fields import Name
 from service.api.openai_format import OpenAIRequestError, error_body
@@ -40,7 +39,7 @@ _KINDS = {
 }
 
 
-class OpenAIRoute(APIRoute):
+class OpenAIRoute(KeyCheckedRoute):
     """A route whose errors, including its dependencies', come out in OpenAI's format."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
