@@ -81,6 +81,18 @@ class Settings(IndexSettings):
         1_000_000, ge=1000, description="Largest JSON request body accepted (413 beyond)."
     )
 
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, le=600, description="A request head not complete by then gets a 408."
+    )
+    body_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Longest wait for the next piece of a request body (408 beyond).",
+    )
+    shutdown_seconds: float = Field(
+        5.0, gt=0, le=300, description="On SIGTERM, how long open requests may take to finish."
+    )
     max_upload_records: int = Field(
         10_000,
         ge=1,

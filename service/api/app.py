@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
+from fastapi_offline import FastAPIOffline
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -43,7 +44,9 @@ def create_app(
         yield
         runtime.stop()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from files shipped in the fastapi-offline package: /docs works
+    # without a network (FastAPI's own /docs loads them from a CDN).
+    app = FastAPIOffline(
         title="newsqa",
         version="0.1.0",
         description=DESCRIPTION,
@@ -74,6 +77,7 @@ def create_app(
         metrics=app.state.metrics,
         max_body_bytes=settings.max_body_bytes,
         upload_bytes=settings.max_file_bytes + 64_000,
+        body_timeout=settings.body_timeout_seconds,
     )
     return app
 
@@ -111,5 +115,9 @@ def mount_page(app: FastAPI) -> None:
 
 def app_from_environment() -> FastAPI:
     """Entry point for ``uvicorn --factory`` (several workers each build their own)."""
+    from service.api.protocol import GuardedHttpTools
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    return create_app(Settings())
+    settings = Settings()
+    GuardedHttpTools.header_timeout = settings.header_timeout_seconds
+    return create_app(settings)

@@ -22,6 +22,27 @@ def _turns(body: AskRequest) -> list[Turn]:
     return [Turn(t.role, t.content) for t in body.history]
 
 
+def wants_event_stream(accept: str) -> bool:
+    """Whether an Accept header asks for Server-Sent Events: ``text/event-stream`` with a
+    quality above 0 and at least that of JSON (``application/json``, ``application/*`` or
+    ``*/*``). ``text/event-stream;q=0`` means "not that"."""
+    quality: dict[str, float] = {}
+    for part in accept.lower().split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[media] = max(q, quality.get(media, 0.0))
+    stream = quality.get("text/event-stream", 0.0)
+    json_q = max(quality.get(m, 0.0) for m in ("application/json", "application/*", "*/*"))
+    return stream > 0 and stream >= json_q
+
+
 def sse(event: str, data: object) -> str:
     """One Server-Sent Event."""
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
@@ -39,7 +60,7 @@ def sse(event: str, data: object) -> str:
 async def ask(body: AskRequest, request: Request, engine: EngineDep) -> Response:
     filters = body.filters.to_domain() if body.filters else None
     metrics = request.app.state.metrics
-    if "text/event-stream" in request.headers.get("accept", ""):
+    if wants_event_stream(request.headers.get("accept", "")):
         events = engine.astream(
             body.question, _turns(body), filters, body.mode, body.top_k, body.strict
         )
