@@ -153,7 +153,9 @@ class JobManager:
         job.state, job.started = "running", job.started or time.time()
         self.journal.save(job)
         ingestor = Ingestor(self.index)
-        saved = set(self.journal.priors(job.job_id))
+        # doc_id -> whether it existed before the job: a record written before a crash and
+        # found "unchanged" or "updated" on the re-run still counts as added.
+        saved = {d: a is not None for d, a in self.journal.priors(job.job_id).items()}
         while job.done < len(articles):
             if self._stop.is_set():
                 return  # still "running": the next process finishes it
@@ -174,7 +176,7 @@ class JobManager:
         self._on_written()
 
     def _write_batch(
-        self, job: Job, batch: list[Article], ingestor: Ingestor, saved: set[str]
+        self, job: Job, batch: list[Article], ingestor: Ingestor, saved: dict[str, bool]
     ) -> None:
         """Save the batch's prior state, then write it (retried: writes are idempotent)."""
         for attempt in range(RETRIES):
@@ -183,7 +185,7 @@ class JobManager:
                 if new:
                     before = self.index.get_documents(new, with_text=True)
                     self.journal.add_priors(job.job_id, {d: before.get(d) for d in new})
-                    saved.update(new)
+                    saved.update({d: d in before for d in new})
                 with self._write_lock:
                     outcomes = [ingestor.put(a)[0] for a in batch]
                 break
@@ -191,8 +193,8 @@ class JobManager:
                 if attempt + 1 == RETRIES:
                     raise
                 time.sleep(1.0 * (attempt + 1))
-        for outcome in outcomes:
-            _count(job, outcome)
+        for article, outcome in zip(batch, outcomes, strict=True):
+            _count(job, outcome if saved[article.doc_id] else "added")
         job.done += len(batch)
 
     def _roll_back(self, job: Job) -> None:
