@@ -31,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
         "--prune", action="store_true", help="remove documents whose files are gone"
     )
     parser.add_argument("--json", action="store_true", help="print a JSON summary, no progress")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another writer of the embedded index to finish (default: "
+        "fail at once)",
+    )
     return parser
 
 
@@ -51,7 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return tqdm(list(files), desc="ingest", unit="file", file=sys.stderr, leave=False)
 
+    from ingest.lock import WriterLock
+
+    lock = (
+        None if settings.uses_chroma_server else WriterLock(settings.data_dir, "python -m ingest")
+    )
     try:
+        if lock is not None:
+            lock.acquire(args.wait)
         from ingest.embedding import make_embedder
         from ingest.index import Index
         from ingest.pipeline import Ingestor
@@ -64,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: run the same command again to finish", file=sys.stderr)
         return 130
+    finally:
+        if lock is not None:
+            lock.release()
     for failure in report.failed:
         print(f"failed: {failure.where}: {failure.reason}", file=sys.stderr)
     if args.json:

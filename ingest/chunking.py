@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ingest.model import Chunk, Span
+from ingest.sentences import bound_spans
 
 MIN_TARGET_CHARS = 50
 
@@ -18,15 +19,18 @@ def chunk_sentences(
 ) -> list[Chunk]:
     """Greedy runs of whole sentences of at most ``target_chars``, overlapping by whole sentences.
 
-    A chunk spans from its first sentence's start to its last sentence's end; only a single
-    sentence longer than ``target_chars`` makes a longer chunk. The next chunk repeats the
-    trailing sentences of the previous one whose shared text is at most ``overlap_chars``,
-    dropping repeated sentences as needed so that it always reaches a new sentence.
+    A chunk spans from its first sentence's start to its last sentence's end, and is never
+    longer than ``target_chars``: a sentence longer than that is first cut at word boundaries
+    into pieces that fit (``bound_spans``), and the pieces count as sentences. The next chunk
+    repeats the trailing sentences of the previous one whose shared text is at most
+    ``overlap_chars``, dropping repeated sentences as needed so that it always reaches a new
+    sentence.
     """
     _check_limits(target_chars, overlap_chars)
     if not text or not sentences:
         return []
     _check_spans(text, sentences)
+    sentences = bound_spans(text, list(sentences), target_chars)
     chunks: list[Chunk] = []
     first = 0
     while True:

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -19,6 +18,7 @@ from pathlib import Path, PurePath
 
 import trafilatura
 
+from ingest import hygiene
 from ingest.errors import BadInput
 from ingest.metadata import extract_metadata, full_dates, parse_published
 from ingest.model import Article, Metadata
@@ -43,10 +43,12 @@ def validate_doc_id(doc_id: str) -> str:
         raise ValueError("doc id must not be empty")
     if len(cleaned) > MAX_ID_CHARS:
         raise ValueError(f"doc id is {len(cleaned)} characters long, over the {MAX_ID_CHARS} limit")
-    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
-        raise ValueError(f"doc id {cleaned!r} must not contain control characters")
+    if reason := hygiene.identifier(cleaned):
+        raise ValueError(f"doc id {cleaned!r} {reason}")
     if "/" in cleaned:
         raise ValueError(f"doc id {cleaned!r} must not contain '/'")
+    if not cleaned.strip("."):
+        raise ValueError(f"doc id {cleaned!r} must not be only dots")
     return cleaned
 
 
@@ -286,6 +288,8 @@ def _json_articles(where: str, stem: str, text: str, *, lines: bool) -> list[Art
 
 
 def _parse_json(where: str, label: str, text: str) -> object:
+    if reason := hygiene.too_deep(text):
+        raise BadInput(where, f"{label}{reason}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
@@ -307,6 +311,8 @@ def _record_article(record: Mapping[str, object], default_id: str | None) -> Art
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("'text' is required and must be a non-empty string")
+    if reason := hygiene.free_text(text):
+        raise ValueError(f"'text' is not text: it {reason}")
     supplied_id = _id_value(record.get("id"))
     doc_id = supplied_id if supplied_id is not None else default_id
     if doc_id is None:
@@ -360,6 +366,8 @@ def _optional_str(record: Mapping[str, object], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"{key!r} must be a string, got {_json_type(value)}")
+    if reason := hygiene.name(value):
+        raise ValueError(f"{key!r} {reason}")
     return value.strip() or None
 
 
@@ -369,6 +377,9 @@ def _authors(value: object) -> tuple[str, ...]:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise ValueError("'author' must be a string or a list of strings")
+    for n in names:
+        if reason := hygiene.name(n):
+            raise ValueError(f"'author' {reason}")
     return tuple(n.strip() for n in names if n.strip())
 
 

@@ -20,7 +20,7 @@ from ingest.model import Article, Chunk
 from ingest.sentences import split_sentences
 
 # Bump when sentence splitting or chunking changes, so every document is re-chunked.
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: sentences longer than a chunk are cut at word boundaries
 
 Outcome = Literal["added", "updated", "unchanged"]
 

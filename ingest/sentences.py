@@ -22,6 +22,7 @@ _LINE_BREAK = re.compile(f"[{_LINE_BREAK_CHARS}]")
 # A terminal run glued to the word before it, its closing quotes/brackets, then whitespace.
 _TERMINAL = re.compile(r"(?<=[^\s.?!…])(?P<stop>[.?!…]+)(?P<close>[\"'”’»)\]}]*)(?=\s|\Z)")
 _NON_SPACE = re.compile(r"\S")
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.S)
 _NEXT_WORD = re.compile(r"(?P<open>[\"'“‘«„(\[{¿¡]*)(?P<word>\w*)")
 _WORD_BEFORE = re.compile(r"[\w.’'-]+\Z")
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # U.S, a.m, e.g, J
@@ -149,3 +150,34 @@ def _ends_sentence(text: str, m: re.Match[str], quotes: tuple[list[int], list[in
 def _starts_sentence(opening: str, word: str) -> bool:
     """Whether the next word surely opens a sentence: an opening quote or a common first word."""
     return any(c in "\"'“‘«„" for c in opening) or word in _STARTERS
+
+
+def bound_spans(text: str, spans: list[Span] | tuple[Span, ...], max_chars: int) -> list[Span]:
+    """``spans`` with every span longer than ``max_chars`` cut into pieces of at most
+    ``max_chars``, at the last whitespace that fits (mid-word only when a single word is
+    longer than that). Pieces are trimmed like sentences, so ``text[start:end]`` stays exact
+    and nothing but whitespace is dropped."""
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be >= 1, got {max_chars}")
+    out: list[Span] = []
+    for span in spans:
+        start = span.start
+        while span.end - start > max_chars:
+            limit = start + max_chars
+            cut = _last_space(text, start + 1, limit + 1)
+            end = cut if cut is not None else limit
+            piece_end = end
+            while piece_end > start and text[piece_end - 1].isspace():
+                piece_end -= 1
+            out.append(Span(start, piece_end))
+            found = _NON_SPACE.search(text, end, span.end)
+            start = found.start() if found else span.end
+        if start < span.end:
+            out.append(Span(start, span.end))
+    return out
+
+
+def _last_space(text: str, lo: int, hi: int) -> int | None:
+    """Offset of the last whitespace character in ``text[lo:hi]``, if any."""
+    found = _UP_TO_LAST_SPACE.match(text, lo, hi)
+    return found.end() - 1 if found else None

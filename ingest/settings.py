@@ -62,7 +62,11 @@ class IndexSettings(BaseSettings):
         description="Port of the Chroma server when CHROMA_HOST is set.",
     )
     chunk_size: int = Field(
-        800, ge=50, le=20000, description="Target chunk length in characters (whole sentences)."
+        800,
+        ge=50,
+        le=20000,
+        description="Longest chunk in characters: runs of whole sentences up to this length; "
+        "a longer sentence is cut at word boundaries, so no chunk is ever longer.",
     )
     chunk_overlap: int = Field(
         150, ge=0, description="Characters of trailing sentences repeated in the next chunk."

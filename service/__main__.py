@@ -86,6 +86,8 @@ def _serve(settings: object, host: str, port: int, workers: int) -> int:
         )
         return 2
     print(f"newsqa: serving on http://{host}:{port}/ (API docs at /docs)", file=sys.stderr)
+    from service.api.protocol import GuardedHttpTools
+
     uvicorn.run(
         "service.api.app:app_from_environment",
         factory=True,
@@ -93,6 +95,8 @@ def _serve(settings: object, host: str, port: int, workers: int) -> int:
         port=port,
         workers=workers,
         log_level="info",
+        http=GuardedHttpTools,
+        timeout_graceful_shutdown=int(getattr(settings, "shutdown_seconds", 5)) or 1,
     )
     return 0
 

@@ -1,9 +1,10 @@
 """Documents as a feature: list, read, delete, and add uploaded files or JSON records.
 
 Uploads go through the same loaders and pipeline as ``python -m ingest``: one file is parsed
-completely (all of its articles) before anything is written, so bad input never changes the
-index. Everything here blocks (parsing, embedding, Chroma): callers on an event loop run it
-in a thread.
+and validated completely (all of its articles) before anything is written, so bad input never
+changes the index. A file of one article is written at once; a file of several is handed to
+a background job (``service.jobs``), all or none. Everything here blocks (parsing, embedding,
+Chroma): callers on an event loop run it in a thread.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from ingest.index import READY, DocumentRecord
 from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes, load_record
 from ingest.model import Article
 from ingest.pipeline import Ingestor, Outcome
+from service.errors import DocumentBusy
+from service.jobs import Job, JobManager
 from service.wiring import Components
 
 # Ingestor.put reads, then writes: two writers of one id at once could leave a document
-# record pointing at chunks the other deleted. Writes in this process take turns.
-_WRITE_LOCK = threading.Lock()
+# record pointing at chunks the other deleted. Writes in this process take turns (upload
+# jobs take it one batch at a time).
+WRITE_LOCK = threading.Lock()
 
 BODY = "body"  # how messages name a JSON request body
 
@@ -33,7 +37,8 @@ class UnsupportedFileType(BadInput):
 
 
 class UploadTooLarge(BadInput):
-    """An upload (or a JSON body's text) over ``max_file_bytes``."""
+    """An upload (or a JSON body's text) over ``max_file_bytes``, or a file of more records
+    than ``max_upload_records``."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def upload_name(filename: str | None) -> str:
 
 def default_doc_id(text: str) -> str:
     """The id of a JSON record that states none: a short hash of its text."""
-    return "doc-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return "doc-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _over(what: str, n: int, limit: int) -> str:
@@ -72,10 +77,12 @@ def _over(what: str, n: int, limit: int) -> str:
 class DocumentService:
     """The documents of one index, with the settings' size limit and keyword refresh."""
 
-    def __init__(self, components: Components) -> None:
+    def __init__(self, components: Components, jobs: JobManager | None = None) -> None:
         self.index = components.index
         self.keyword = components.keyword
         self.max_bytes = components.settings.max_file_bytes
+        self.max_records = components.settings.max_upload_records
+        self.jobs = jobs
 
     # ---- reads -----------------------------------------------------------------------
 
@@ -94,12 +101,14 @@ class DocumentService:
 
     def delete(self, doc_id: str) -> None:
         """Remove a document and its chunks; ``DocumentNotFound`` when unknown."""
-        with _WRITE_LOCK:
+        self._check_free([doc_id])
+        with WRITE_LOCK:
             self.index.delete_document(doc_id)
         self.keyword.refresh(force=True)
 
-    def add_file(self, filename: str | None, data: bytes) -> list[IngestResult]:
-        """The articles of an uploaded file (several for .json/.jsonl), added or replaced."""
+    def add_file(self, filename: str | None, data: bytes) -> list[IngestResult] | Job:
+        """The articles of an uploaded file, added or replaced: at once for one article, as a
+        background job (returned queued) for a .json/.jsonl file of several."""
         name = upload_name(filename)
         if not name:
             raise BadInput("file", "the upload has no file name; the name gives its type and id")
@@ -112,21 +121,40 @@ class DocumentService:
             raise UnsupportedFileType(name, reason)
         if len(data) > self.max_bytes:
             raise UploadTooLarge(name, _over("file", len(data), self.max_bytes))
-        return self._put(load_bytes(name, data, self.max_bytes))
+        articles = load_bytes(name, data, self.max_bytes)
+        if len(articles) > self.max_records:
+            raise UploadTooLarge(
+                name,
+                f"file holds {len(articles):,} articles, over the {self.max_records:,}-article "
+                "limit (NEWSQA_MAX_UPLOAD_RECORDS)",
+            )
+        if len(articles) > 1 and self.jobs is not None:
+            self._check_free([a.doc_id for a in articles])
+            return self.jobs.submit(name, articles)
+        return self._put(articles)
 
     def add_record(self, record: Mapping[str, object]) -> list[IngestResult]:
         """One article from a JSON object; with no ``id``, the id is a hash of its text."""
         text = record.get("text")
-        size = len(text.encode("utf-8")) if isinstance(text, str) else 0
+        size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
         if size > self.max_bytes:
             raise UploadTooLarge(BODY, _over("'text'", size, self.max_bytes))
         default = default_doc_id(text) if isinstance(text, str) else None
         return self._put([load_record(record, BODY, default)])
 
+    def _check_free(self, doc_ids: Sequence[str]) -> None:
+        """``DocumentBusy`` if a running upload job of this process is writing one of them."""
+        if self.jobs is None:
+            return
+        for doc_id in doc_ids:
+            if job_id := self.jobs.owner_of(doc_id):
+                raise DocumentBusy(doc_id, job_id)
+
     def _put(self, articles: Sequence[Article]) -> list[IngestResult]:
+        self._check_free([a.doc_id for a in articles])
         ingestor = Ingestor(self.index)
         results = []
-        with _WRITE_LOCK:
+        with WRITE_LOCK:
             for article in articles:
                 outcome, chunks = ingestor.put(article)
                 if outcome == "unchanged":  # put() counts chunks written: report the stored ones

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.errors import DocumentNotFound, IndexMismatch, IndexUnavailable
 
 __all__ = [
+    "DocumentBusy",
     "DocumentNotFound",
     "IndexMismatch",
     "IndexUnavailable",
@@ -33,3 +34,15 @@ class PromptError(ServiceError):
 
 class InvalidRequest(ServiceError):
     """The question or its options cannot be answered as given; the message says why."""
+
+
+class DocumentBusy(ServiceError):
+    """A document that a running upload job is writing; a write of it now would be undone by
+    that job's rollback, or undo the job's write."""
+
+    def __init__(self, doc_id: str, job_id: str) -> None:
+        super().__init__(
+            f"document {doc_id!r} is being written by upload job {job_id}; retry when the job "
+            f"has finished (GET /v1/jobs/{job_id})"
+        )
+        self.doc_id, self.job_id = doc_id, job_id

@@ -121,6 +121,33 @@ class Settings(IndexSettings):
         1_000_000, ge=1000, description="Largest JSON request body accepted (413 beyond)."
     )
 
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, le=600, description="A request head not complete by then gets a 408."
+    )
+    body_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Longest wait for the next piece of a request body (408 beyond).",
+    )
+    shutdown_seconds: float = Field(
+        5.0, gt=0, le=300, description="On SIGTERM, how long open requests may take to finish."
+    )
+    max_upload_records: int = Field(
+        10_000,
+        ge=1,
+        description="Most articles one uploaded .json/.jsonl file may hold (413 beyond).",
+    )
+    jobs_dir: Path | None = Field(
+        None,
+        description="Folder of the upload jobs' journal; unset means `jobs/` in "
+        "NEWSQA_DATA_DIR. Processes serving one index must share it.",
+    )
+
+    @property
+    def jobs_path(self) -> Path:
+        return self.jobs_dir or self.data_dir / "jobs"
+
     @property
     def api_key_list(self) -> list[str]:
         return [k.strip() for k in self.api_keys.split(",") if k.strip()]

@@ -109,16 +109,3 @@ def search_terms(text: str) -> list[str]:
             if stemmed and stemmed not in STOPWORDS:
                 terms.append(stemmed)
     return terms
-
-
-_INJECTION = re.compile(
-    r"\b(ignore|disregard|forget)\b[^.]{0,40}\b(instructions?|prompts?|rules|directions)\b"
-    r"|\b(system prompt|you are (?:now )?(?:an? )?(?:ai|assistant|chatgpt|language model))\b"
-    r"|\b(?:respond|reply|answer) only with\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_injection(sentence: str) -> bool:
-    """True for text that addresses an AI model with instructions: never used as evidence."""
-    return bool(_INJECTION.search(sentence))

@@ -7,17 +7,18 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import FileResponse
+from fastapi_offline import FastAPIOffline
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from service.api import errors
-from service.api.deps import RateLimiter, require_key
+from service.api.deps import RateLimiter
 from service.api.metrics import Metrics
 from service.api.middleware import RequestContext
-from service.api.routes import ask, documents, health, openai_compat, search, verify
+from service.api.routes import ask, documents, health, jobs, openai_compat, search, verify
 from service.api.runtime import Runtime
 from service.settings import Settings
 from service.wiring import Components, build
@@ -41,9 +42,11 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start()
         yield
-        runtime.close()
+        runtime.stop()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from files shipped in the fastapi-offline package: /docs works
+    # without a network (FastAPI's own /docs loads them from a CDN).
+    app = FastAPIOffline(
         title="newsqa",
         version="0.1.0",
         description=DESCRIPTION,
@@ -62,19 +65,20 @@ def create_app(
 
     app.state.metrics = Metrics(index_stats, runtime.model_process)
     errors.install(app)
-    protected = [Depends(require_key)]
     app.include_router(health.router)
-    app.include_router(ask.router, dependencies=protected)
-    app.include_router(search.router, dependencies=protected)
-    app.include_router(verify.router, dependencies=protected)
-    app.include_router(documents.router, dependencies=protected)
-    app.include_router(openai_compat.router, dependencies=protected)
+    app.include_router(ask.router)
+    app.include_router(search.router)
+    app.include_router(verify.router)
+    app.include_router(documents.router)
+    app.include_router(jobs.router)
+    app.include_router(openai_compat.router)
     mount_page(app)
     app.add_middleware(
         RequestContext,
         metrics=app.state.metrics,
         max_body_bytes=settings.max_body_bytes,
         upload_bytes=settings.max_file_bytes + 64_000,
+        body_timeout=settings.body_timeout_seconds,
     )
     return app
 
@@ -112,5 +116,9 @@ def mount_page(app: FastAPI) -> None:
 
 def app_from_environment() -> FastAPI:
     """Entry point for ``uvicorn --factory`` (several workers each build their own)."""
+    from service.api.protocol import GuardedHttpTools
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    return create_app(Settings())
+    settings = Settings()
+    GuardedHttpTools.header_timeout = settings.header_timeout_seconds
+    return create_app(settings)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.routing import APIRoute
+from starlette.responses import Response
 
 from ingest.index import Index
 from service.api.runtime import Runtime
@@ -91,3 +94,19 @@ def require_key(request: Request, settings: SettingsDep) -> str:
                 headers={"Retry-After": str(max(1, round(wait)))},
             )
     return client
+
+
+class KeyCheckedRoute(APIRoute):
+    """A /v1 route that checks the API key and the rate limit before anything else, the body
+    included: a malformed body with a bad key is a 401, not a 422 that tells the caller
+    about the route."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            runtime: Runtime = request.app.state.runtime
+            require_key(request, runtime.settings)
+            return await handle(request)
+
+        return route

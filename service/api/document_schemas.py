@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ingest.index import DocumentRecord
+from service.api.fields import FreeText, Identifier, Name
 from service.api.schemas import Strict
 
 MAX_PAGE = 500
@@ -68,19 +69,19 @@ class DeleteResponse(BaseModel):
 class DocumentIn(Strict):
     """One article as JSON. Metadata not given is read from the text where it states it."""
 
-    doc_id: str | None = Field(
+    doc_id: Identifier | None = Field(
         None,
         description="The id to store it under; default `doc-` and 12 hex digits of a hash of "
         "the text (reposting the same text then updates the same document).",
     )
-    title: str | None = Field(None, description="The headline.")
-    text: str = Field(description="The article text, kept exactly (citations are offsets).")
-    source: str | None = Field(None, description="The outlet, e.g. `Reuters`.")
-    published: str | None = Field(
+    title: Name | None = Field(None, description="The headline.")
+    text: FreeText = Field(description="The article text, kept exactly (citations are offsets).")
+    source: Name | None = Field(None, description="The outlet, e.g. `Reuters`.")
+    published: Name | None = Field(
         None, description="Publication date: an ISO date (2024-12-26) or datetime."
     )
-    url: str | None = Field(None, description="Where the article was published.")
-    author: str | list[str] | None = Field(None, description="The author, or a list of them.")
+    url: Name | None = Field(None, description="Where the article was published.")
+    author: Name | list[Name] | None = Field(None, description="The author, or a list of them.")
 
     def to_record(self) -> dict[str, object]:
         """The record ``ingest.loaders.load_record`` reads (it calls the id ``id``)."""

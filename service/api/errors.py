@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,7 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import BadInput, DocumentNotFound, IndexMismatch, IndexUnavailable
 from service.api.schemas import ErrorResponse
-from service.errors import InvalidRequest, LLMUnavailable
+from service.errors import DocumentBusy, InvalidRequest, LLMUnavailable
+from service.job_journal import JobNotFound
+from service.jobs import JobConflict
 
 log = logging.getLogger("newsqa.api")
 
@@ -25,21 +30,38 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class NotReady(Exception):
     """The index and models are still loading, or failed to load."""
+
+
+class ErrorJSON(JSONResponse):
+    """A JSON error reply that always encodes: a lone surrogate that a message quotes from
+    the request becomes U+FFFD instead of failing the reply (and the request) with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def error(
     status: int, kind: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(
+    return ErrorJSON(
         {"error": {"type": kind, "message": message}}, status_code=status, headers=headers
     )
 
 
 def _field(loc: tuple[object, ...] | list[object]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) or "body"
+    """('body', 'query') -> 'query': only the first part says where the field came from."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    # pydantic names the branch of a union it tried ('str', 'list[...]'): not a field.
+    named = [str(p) for p in parts if not (isinstance(p, str) and ("[" in p or p == "str"))]
+    return ".".join(named) or "body"
 
 
 def describe_validation(exc: RequestValidationError) -> str:
@@ -71,6 +93,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DocumentNotFound)
     async def not_found(_: Request, exc: DocumentNotFound) -> JSONResponse:
         return error(404, "not_found", str(exc))
+
+    @app.exception_handler(JobNotFound)
+    async def no_job(_: Request, exc: JobNotFound) -> JSONResponse:
+        return error(404, "not_found", str(exc))
+
+    @app.exception_handler(JobConflict)
+    async def job_conflict(_: Request, exc: JobConflict) -> JSONResponse:
+        return error(409, "conflict", str(exc))
+
+    @app.exception_handler(DocumentBusy)
+    async def busy(_: Request, exc: DocumentBusy) -> JSONResponse:
+        return error(409, "conflict", str(exc), {"Retry-After": "5"})
 
     @app.exception_handler(NotReady)
     async def not_ready(_: Request, exc: NotReady) -> JSONResponse:

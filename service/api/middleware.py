@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -24,8 +25,9 @@ class RequestContext:
     """Pure ASGI middleware (streams pass through untouched)."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics, max_body_bytes: int,
-                 upload_bytes: int) -> None:  # fmt: skip
+                 upload_bytes: int, body_timeout: float = 30.0) -> None:  # fmt: skip
         self.app = app
+        self.body_timeout = body_timeout
         self.metrics = metrics
         self.max_body = max_body_bytes
         self.max_upload = upload_bytes
@@ -49,9 +51,18 @@ class RequestContext:
             return
         received = 0
 
+        started_response = timed_out = False
+
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, timed_out
+            if started_response:  # the body is read; now only a disconnect can come
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout)
+            except TimeoutError:
+                # The app sees the client gone; whatever it answers is replaced by a 408.
+                timed_out = True
+                return {"type": "http.disconnect"}
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
@@ -59,8 +70,11 @@ class RequestContext:
             return message
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
+            if timed_out and not started_response:
+                return
             if message["type"] == "http.response.start":
+                started_response = True
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []),
                                       (b"x-request-id", request_id.encode())]  # fmt: skip
@@ -71,7 +85,14 @@ class RequestContext:
         except TooLarge:
             status = 413
             await _too_large(send, request_id, limit, is_upload)
+        except Exception:
+            if not timed_out:
+                raise
         finally:
+            if timed_out and not started_response:
+                status = 408
+                stalled = f"the request body stalled for {self.body_timeout:g} seconds"
+                await _reply(send, request_id, 408, "timeout", stalled)
             self._record(scope, status, started, request_id)
 
     def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
@@ -88,10 +109,12 @@ class RequestContext:
 
 async def _too_large(send: Send, request_id: str, limit: int, upload: bool) -> None:
     what = "upload" if upload else "request body"
-    body = json.dumps(
-        {"error": {"type": "too_large", "message": f"{what} is over the {limit} byte limit"}}
-    ).encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [
+    await _reply(send, request_id, 413, "too_large", f"{what} is over the {limit} byte limit")
+
+
+async def _reply(send: Send, request_id: str, status: int, kind: str, message: str) -> None:
+    body = json.dumps({"error": {"type": kind, "message": message}}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"x-request-id", request_id.encode()),
         (b"content-length", str(len(body)).encode())]})  # fmt: skip
     await send({"type": "http.response.body", "body": body})

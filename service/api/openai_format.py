@@ -172,16 +172,29 @@ def _text(message: ChatMessage, index: int, strict: bool = False) -> str:
 # ---- replies ---------------------------------------------------------------------------
 
 
+# What a Markdown client would render from article text: an HTML tag, comment or
+# declaration ("<script", "</p", "<!--", "<?xml"), an image ("![x](url)") or a link target
+# ("](url)"). Neutralised with a backslash or an entity, so the text still reads the same;
+# the exact quotes stay in ``citations``.
+_MARKUP = re.compile(r"<(?=[A-Za-z/!?])|!\[|\]\(")
+_NEUTRAL = {"<": "&lt;", "![": "!\\[", "](": "]\\("}
+
+
+def neutralise(text: str) -> str:
+    """``text`` with markup from articles made inert for Markdown and HTML renderers."""
+    return _MARKUP.sub(lambda m: _NEUTRAL[m.group()], text)
+
+
 def content_of(answer: Answer) -> str:
     """The answer with its markers, then one Sources line per citation."""
-    return answer.answer + sources_text(answer.citations)
+    return neutralise(answer.answer) + sources_text(answer.citations)
 
 
 def sources_text(citations: Sequence[Citation]) -> str:
     """'\\n\\nSources:\\n[1] Reuters, 2024-11-12 — “quote…” (doc ...)' or '' without any."""
     if not citations:
         return ""
-    return SOURCES_HEADER + "\n".join(_source_line(c) for c in citations)
+    return neutralise(SOURCES_HEADER + "\n".join(_source_line(c) for c in citations))
 
 
 def _source_line(c: Citation) -> str:
@@ -273,7 +286,7 @@ async def stream(
         return
     answer = event.answer
     observe(answer)
-    for piece in pieces(answer.answer):
+    for piece in pieces(neutralise(answer.answer)):
         yield delta(content=piece)
     if sources := sources_text(answer.citations):
         yield delta(content=sources)

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.fields import FreeText, Name
 from service.api.schemas import CitationOut, ConflictOut, DateScopeOut, FiltersIn
 from service.limits import MAX_TOP_K
 
@@ -28,8 +29,8 @@ class Lenient(BaseModel):
 class ContentPart(Lenient):
     """One part of a message's content; only text parts are supported."""
 
-    type: str = Field(description="The part's kind; only `text` is supported.")
-    text: str | None = Field(None, description="The text of a `text` part.")
+    type: Name = Field(description="The part's kind; only `text` is supported.")
+    text: FreeText | None = Field(None, description="The text of a `text` part.")
 
 
 class ChatMessage(Lenient):
@@ -40,10 +41,10 @@ class ChatMessage(Lenient):
         "`developer` messages are ignored (newsqa keeps its own rules); `tool` and "
         "`function` messages are dropped from the history."
     )
-    content: str | list[ContentPart] | None = Field(
+    content: FreeText | list[ContentPart] | None = Field(
         None, description="The text, or a list of `{type: text, text}` parts joined in order."
     )
-    name: str | None = Field(None, description="Accepted and ignored.")
+    name: Name | None = Field(None, description="Accepted and ignored.")
 
 
 class StreamOptions(Lenient):
@@ -57,7 +58,7 @@ class StreamOptions(Lenient):
 class ChatCompletionRequest(Lenient):
     """An OpenAI chat completion request; the last user message is the question."""
 
-    model: str = Field(description=f"Must be `{MODEL_NAME}`.")
+    model: Name = Field(description=f"Must be `{MODEL_NAME}`.")
     messages: list[ChatMessage] = Field(
         max_length=500,
         description="The conversation. The last user message is the question (it must be "
@@ -73,11 +74,11 @@ class ChatCompletionRequest(Lenient):
     top_p: float | None = Field(None, description="Accepted and ignored.")
     max_tokens: int | None = Field(None, description="Accepted and ignored.")
     max_completion_tokens: int | None = Field(None, description="Accepted and ignored.")
-    stop: str | list[str] | None = Field(None, description="Accepted and ignored.")
+    stop: FreeText | list[FreeText] | None = Field(None, description="Accepted and ignored.")
     seed: int | None = Field(None, description="Accepted and ignored.")
     presence_penalty: float | None = Field(None, description="Accepted and ignored.")
     frequency_penalty: float | None = Field(None, description="Accepted and ignored.")
-    user: str | None = Field(None, description="Accepted and ignored.")
+    user: FreeText | None = Field(None, description="Accepted and ignored.")
     filters: FiltersIn | None = Field(
         None, description="newsqa extension (`extra_body`): restrict the articles used."
     )

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.index import Filters
+from service.api.fields import FreeText, Identifier, Name, Query
 from service.limits import (
     MAX_ANSWER_CHARS,
     MAX_QUESTION_CHARS,
@@ -26,10 +27,10 @@ class Strict(BaseModel):
 class FiltersIn(Strict):
     """Restrict retrieval. All given conditions must hold."""
 
-    sources: list[str] | None = Field(
+    sources: list[Name] | None = Field(
         None, max_length=50, description="Only passages from these outlets (exact names)."
     )
-    doc_ids: list[str] | None = Field(
+    doc_ids: list[Identifier] | None = Field(
         None, max_length=500, description="Only passages from these documents."
     )
     published_after: date | None = Field(
@@ -52,13 +53,13 @@ class TurnIn(Strict):
     """An earlier message of the conversation."""
 
     role: Literal["user", "assistant"] = Field(description="Who wrote the message.")
-    content: str = Field(max_length=MAX_TURN_CHARS, description="The message text.")
+    content: FreeText = Field(max_length=MAX_TURN_CHARS, description="The message text.")
 
 
 class AskRequest(Strict):
     """A question, with optional conversation history, filters and answer mode."""
 
-    question: str = Field(
+    question: Query = Field(
         min_length=1, max_length=MAX_QUESTION_CHARS, description="The question to answer."
     )
     top_k: int | None = Field(
@@ -177,7 +178,7 @@ class AskResponse(BaseModel):
 class SourceIn(Strict):
     """A span of a stored article, cited as [n] by the n-th entry."""
 
-    doc_id: str = Field(min_length=1, max_length=500, description="The document.")
+    doc_id: Identifier = Field(min_length=1, max_length=500, description="The document.")
     start: int = Field(ge=0, description="Start offset in the document text.")
     end: int = Field(gt=0, description="End offset (exclusive) in the document text.")
 
@@ -185,7 +186,7 @@ class SourceIn(Strict):
 class VerifyRequest(Strict):
     """An answer an app wrote from /v1/search results, with the spans it cites."""
 
-    answer: str = Field(
+    answer: FreeText = Field(
         min_length=1,
         max_length=MAX_ANSWER_CHARS,
         description="The answer text; `[n]` cites `sources[n-1]`.",
@@ -209,7 +210,7 @@ class VerifyResponse(BaseModel):
 class SearchRequest(Strict):
     """Retrieval alone, for apps that bring their own LLM."""
 
-    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The query.")
+    query: Query = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The query.")
     top_k: int | None = Field(None, ge=1, le=MAX_TOP_K, description="Results to return.")
     filters: FiltersIn | None = Field(None, description="Restrict the articles searched.")
 

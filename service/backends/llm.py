@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from service.answers import Passage
 from service.backends.base import ChatBackend, Draft, Message
+from service.grounding.injection import looks_like_injection
 from service.prompts import Prompts
-from service.text import looks_like_injection
 
 
 class LLMAnswerer:

@@ -24,9 +24,10 @@ from datetime import date
 from ingest.dates import TimeMention, time_mentions
 from ingest.model import Span
 from service.answers import Passage
+from service.grounding.injection import looks_like_injection
 from service.grounding.mentions import Casing, mentions_name, names, quantities
 from service.grounding.question import Question, past_tense
-from service.text import content_stems, fold, lexical_recall, looks_like_injection, stem
+from service.text import content_stems, fold, lexical_recall, stem
 
 # Share of the question's event words the sentence (with the one before it) must state.
 SENTENCE_COVERAGE = 0.5

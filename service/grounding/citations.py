@@ -21,8 +21,9 @@ from ingest.model import Span
 from ingest.sentences import split_sentences
 from service.answers import AnswerSentence, Citation, Passage
 from service.grounding.agreement import Agreement, agreement
+from service.grounding.injection import looks_like_injection
 from service.grounding.mentions import Casing
-from service.text import content_stems, lexical_recall, looks_like_injection
+from service.text import content_stems, lexical_recall
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 

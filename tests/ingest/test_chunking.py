@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ingest.chunking import chunk_sentences
 from ingest.model import Chunk, Span
-from ingest.sentences import split_sentences
+from ingest.sentences import bound_spans, split_sentences
 
 CORPUS_FILES = sorted((Path(__file__).resolve().parents[2] / "data" / "corpus").glob("*.txt"))
 
@@ -33,7 +33,9 @@ def groups(chunks: list[Chunk], spans: list[Span]) -> list[tuple[int, ...]]:
 def assert_chunk_invariants(
     text: str, spans: list[Span], chunks: list[Chunk], target: int, overlap: int
 ) -> None:
-    """Every guarantee of ``chunk_sentences`` for one call."""
+    """Every guarantee of ``chunk_sentences`` for one call (sentences longer than ``target``
+    count as the pieces ``bound_spans`` cuts them into)."""
+    spans = bound_spans(text, spans, target)
     assert [c.index for c in chunks] == list(range(len(chunks)))
     previous: tuple[int, ...] = ()
     for chunk, members in zip(chunks, groups(chunks, spans), strict=True):
@@ -41,7 +43,7 @@ def assert_chunk_invariants(
         assert members == tuple(range(members[0], members[-1] + 1)), "consecutive sentences"
         assert (chunk.start, chunk.end) == (chunk.sentences[0].start, chunk.sentences[-1].end)
         assert chunk.text == text[chunk.start : chunk.end]
-        assert chunk.end - chunk.start <= target or len(members) == 1
+        assert chunk.end - chunk.start <= target
         if previous:
             assert previous[0] < members[0] <= previous[-1] + 1, "progress without gaps"
             assert members[-1] > previous[-1], "never inside the previous chunk"
@@ -118,8 +120,9 @@ GROUPING_CASES = [
     pytest.param([30, 30, 30, 30], 61, 30, [(0, 1), (1, 2), (2, 3)], id="one-sentence-overlap"),
     pytest.param([30, 30, 30, 30], 61, 29, [(0, 1), (2, 3)], id="overlap-too-small"),
     pytest.param([30, 30, 30, 30], 1000, 999, [(0, 1, 2, 3)], id="all-fits"),
-    pytest.param([30, 200, 30], 61, 50, [(0,), (1,), (2,)], id="long-sentence-alone"),
-    pytest.param([200], 61, 0, [(0,)], id="single-long-sentence"),
+    # A sentence longer than the target is cut into pieces that fit (one word: mid-word).
+    pytest.param([30, 200, 30], 61, 50, [(0,), (1,), (2,), (3,), (4, 5)], id="long-sentence-cut"),
+    pytest.param([200], 61, 0, [(0,), (1,), (2,), (3,)], id="single-long-sentence-cut"),
     pytest.param([30, 30, 60], 61, 30, [(0, 1), (2,)], id="overlap-dropped-to-progress"),
     pytest.param([30, 30, 20, 30], 82, 51, [(0, 1, 2), (1, 2, 3)], id="two-sentence-overlap"),
     pytest.param([30, 30, 20, 40], 82, 51, [(0, 1, 2), (2, 3)], id="overlap-shrunk-to-fit-next"),
@@ -139,7 +142,7 @@ def test_grouping(
 ) -> None:
     text, spans = make_doc(lengths)
     chunks = chunk_sentences("d", text, spans, target, overlap)
-    assert groups(chunks, spans) == expected
+    assert groups(chunks, bound_spans(text, spans, target)) == expected
     assert_chunk_invariants(text, spans, chunks, target, overlap)
 
 
@@ -168,3 +171,44 @@ def test_invariants_hold_on_random_documents(
     chunks = chunk_sentences("d", text, spans, target, overlap)
     assert (chunks == []) == (lengths == [])
     assert_chunk_invariants(text, spans, chunks, target, overlap)
+
+
+# ---- sentences longer than a chunk ---------------------------------------------------------
+
+
+def test_a_long_sentence_is_cut_at_word_boundaries_with_exact_offsets() -> None:
+    words = [f"word{i}" for i in range(400)]
+    text = "Intro. " + " ".join(words) + "  \n Outro."
+    spans = split_sentences(text)
+    assert max(s.end - s.start for s in spans) > 2000
+    chunks = chunk_sentences("d", text, spans, 120, 30)
+    assert_chunk_invariants(text, spans, chunks, 120, 30)
+    assert max(len(c.text) for c in chunks) <= 120
+    for chunk in chunks:
+        for piece in chunk.sentences:
+            assert piece.start == 0 or not text[piece.start - 1].isalnum(), "cut inside a word"
+            assert piece.end == len(text) or not text[piece.end].isalnum(), "cut inside a word"
+    # Nothing but whitespace is lost between the pieces.
+    pieces = sorted({p for c in chunks for p in c.sentences}, key=lambda p: p.start)
+    kept = "".join("".join(text[p.start : p.end].split()) for p in pieces)
+    assert kept == "".join(text.split())
+
+
+def test_a_word_longer_than_a_chunk_is_cut_inside_it() -> None:
+    text = "x" * 130 + " tail."
+    chunks = chunk_sentences("d", text, split_sentences(text), 50, 0)
+    assert [(c.start, c.end) for c in chunks] == [(0, 50), (50, 100), (100, 136)]
+    assert all(c.text == text[c.start : c.end] for c in chunks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("ab .\n\t"), max_size=2000),
+    target=st.integers(min_value=50, max_value=300),
+)
+def test_no_chunk_is_ever_longer_than_the_target(text: str, target: int) -> None:
+    chunks = chunk_sentences("d", text, split_sentences(text), target, target // 4)
+    assert all(len(c.text) <= target and c.text == text[c.start : c.end] for c in chunks)
+    assert {i for c in chunks for s in c.sentences for i in range(s.start, s.end)} >= {
+        i for i, ch in enumerate(text) if not ch.isspace()
+    }

@@ -411,7 +411,7 @@ def test_sidecar_for_html(tmp_path: Path) -> None:
             "unknown key 'text' (allowed: author, id, published, source, title, url)",
         ),
         (b'{"published": "26/12/2024"}', f"invalid published date '26/12/2024': {PUBLISHED_HELP}"),
-        (b'{"id": "a\\nb"}', "doc id 'a\\nb' must not contain control characters"),
+        (b'{"id": "a\\nb"}', "doc id 'a\\nb' holds the control character U+000A at character 1"),
     ],
 )
 def test_bad_sidecar(tmp_path: Path, sidecar: bytes, reason: str) -> None:
@@ -438,9 +438,21 @@ def test_validate_doc_id(doc_id: str, expected: str) -> None:
         ("", "doc id must not be empty"),
         (" \n ", "doc id must not be empty"),
         ("a" * 201, "doc id is 201 characters long, over the 200 limit"),
-        ("a\x00b", "doc id 'a\\x00b' must not contain control characters"),
-        ("a\x85b", "doc id 'a\\x85b' must not contain control characters"),
+        ("a\x00b", "doc id 'a\\x00b' holds a NUL character (U+0000) at character 1"),
+        ("a\x85b", "doc id 'a\\x85b' holds the control character U+0085 at character 1"),
         ("a/b", "doc id 'a/b' must not contain '/'"),
+        ("..", "doc id '..' must not be only dots"),
+        (
+            "evil\u202etxt.exe",
+            "doc id 'evil\\u202etxt.exe' holds the bidirectional control "
+            "U+202E (RIGHT-TO-LEFT OVERRIDE) at character 4",
+        ),
+        (
+            "a\u2066b",
+            "doc id 'a\\u2066b' holds the bidirectional control U+2066 "
+            "(LEFT-TO-RIGHT ISOLATE) at character 1",
+        ),
+        ("a\ud800b", "doc id 'a\\ud800b' holds a lone surrogate U+D800 at character 1"),
     ],
 )
 def test_validate_doc_id_refuses(doc_id: str, message: str) -> None:
@@ -454,7 +466,7 @@ def test_file_stem_is_validated(tmp_path: Path) -> None:
     error = refusal(path)
     assert (error.where, error.reason) == (
         str(path),
-        "doc id 'a\\x01b' must not contain control characters",
+        "doc id 'a\\x01b' holds the control character U+0001 at character 1",
     )
 
 

@@ -63,6 +63,32 @@ def test_json_summary_names_each_bad_file_and_ingests_the_rest(tmp_path: Path) -
         assert sum(name in line for line in result.stderr.splitlines()) == 1
 
 
+def test_bad_text_and_deep_json_are_one_line_each_and_the_rest_is_ingested(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-good.txt").write_text("The council met on Monday.\n")
+    # json.dumps escapes the lone surrogate as \ud800, as a file written elsewhere would.
+    (folder / "b-surrogate.json").write_text(json.dumps({"text": "Fine.", "source": "\ud800"}))
+    (folder / "c-deep.json").write_text("[" * 10_000 + "]" * 10_000)
+    (folder / "d-nul.jsonl").write_text(json.dumps({"id": "n", "text": "\u0000"}) + "\n")
+    (folder / "z-good.txt").write_text("The mayor spoke on Tuesday.\n")
+
+    result = run_ingest(tmp_path / "index", str(folder), "--json")
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    assert {Path(f["path"]).name: f["error"] for f in summary["failed"]} == {
+        "b-surrogate.json": "'source' holds a lone surrogate U+D800 at character 0",
+        "c-deep.json": "JSON nested 10000 levels deep, over the limit of 32",
+        "d-nul.jsonl": "line 1: 'text' is not text: it holds a NUL character (U+0000) at "
+        "character 0",
+    }
+    assert (summary["added"], summary["documents"]) == (2, 2)
+    assert "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.startswith("failed:")]) == 3
+
+
 def test_default_run_indexes_the_demo_corpus_then_reports_nothing_to_do(tmp_path: Path) -> None:
     first = run_ingest(tmp_path / "index")
     assert first.returncode == 0, first.stderr

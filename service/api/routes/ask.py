@@ -9,13 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from service.answers import Turn, answer_payload
-from service.api.deps import EngineDep
+from service.api.deps import EngineDep, KeyCheckedRoute
 from service.api.errors import ERRORS
 from service.api.schemas import AskRequest as AskBody
 from service.api.schemas import AskResponse
 from service.engine import AskRequest, Final, Token
 
-router = APIRouter(prefix="/v1", tags=["answers"])
+router = APIRouter(prefix="/v1", tags=["answers"], route_class=KeyCheckedRoute)
 
 
 def _request(body: AskBody) -> AskRequest:
@@ -27,6 +27,27 @@ def _request(body: AskBody) -> AskRequest:
         top_k=body.top_k,
         strict=body.strict,
     )
+
+
+def wants_event_stream(accept: str) -> bool:
+    """Whether an Accept header asks for Server-Sent Events: ``text/event-stream`` with a
+    quality above 0 and at least that of JSON (``application/json``, ``application/*`` or
+    ``*/*``). ``text/event-stream;q=0`` means "not that"."""
+    quality: dict[str, float] = {}
+    for part in accept.lower().split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[media] = max(q, quality.get(media, 0.0))
+    stream = quality.get("text/event-stream", 0.0)
+    json_q = max(quality.get(m, 0.0) for m in ("application/json", "application/*", "*/*"))
+    return stream > 0 and stream >= json_q
 
 
 def sse(event: str, data: object) -> str:
@@ -45,7 +66,7 @@ def sse(event: str, data: object) -> str:
 )
 async def ask(body: AskBody, request: Request, engine: EngineDep) -> Response:
     metrics = request.app.state.metrics
-    if "text/event-stream" in request.headers.get("accept", ""):
+    if wants_event_stream(request.headers.get("accept", "")):
         events = engine.astream(_request(body))
         first = await anext(aiter(events))  # errors in the request surface as 4xx here
 

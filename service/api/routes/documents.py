@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from service.api.deps import ComponentsDep
+from service.api.deps import ComponentsDep, KeyCheckedRoute, RuntimeDep
 from service.api.document_schemas import (
     MAX_PAGE,
     DeleteResponse,
@@ -30,6 +30,8 @@ from service.api.document_schemas import (
     upload_request_body,
 )
 from service.api.errors import ERRORS, error
+from service.api.fields import Identifier
+from service.api.job_schemas import JobOut
 from service.api.schemas import ErrorResponse
 from service.documents import (
     DocumentService,
@@ -37,8 +39,9 @@ from service.documents import (
     UnsupportedFileType,
     UploadTooLarge,
 )
+from service.jobs import Job
 
-router = APIRouter(prefix="/v1", tags=["documents"])
+router = APIRouter(prefix="/v1", tags=["documents"], route_class=KeyCheckedRoute)
 
 NOT_FOUND: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "No document with that id"},
@@ -65,8 +68,11 @@ FILE_REQUIRED = (
 )
 
 
-def get_documents(parts: ComponentsDep) -> DocumentService:
-    return DocumentService(parts)
+DocId = Annotated[Identifier, Path(description="The document's id.")]
+
+
+def get_documents(parts: ComponentsDep, runtime: RuntimeDep) -> DocumentService:
+    return DocumentService(parts, runtime.jobs)
 
 
 DocumentsDep = Annotated[DocumentService, Depends(get_documents)]
@@ -98,7 +104,7 @@ async def list_documents(
     summary="One document with its full original text (quotes are text[start:end])",
     responses={**ERRORS, **NOT_FOUND},
 )
-async def get_document(doc_id: str, documents: DocumentsDep) -> DocumentDetail:
+async def get_document(doc_id: DocId, documents: DocumentsDep) -> DocumentDetail:
     return DocumentDetail.of(await run_in_threadpool(documents.get, doc_id))
 
 
@@ -108,7 +114,7 @@ async def get_document(doc_id: str, documents: DocumentsDep) -> DocumentDetail:
     summary="Remove a document and its chunks",
     responses={**ERRORS, **NOT_FOUND},
 )
-async def delete_document(doc_id: str, documents: DocumentsDep) -> DeleteResponse:
+async def delete_document(doc_id: DocId, documents: DocumentsDep) -> DeleteResponse:
     await run_in_threadpool(documents.delete, doc_id)
     return DeleteResponse(doc_id=doc_id, deleted=True)
 
@@ -119,11 +125,20 @@ async def delete_document(doc_id: str, documents: DocumentsDep) -> DeleteRespons
     status_code=201,
     summary="Add or replace documents: a file upload or one JSON article",
     description="A multipart upload (field `file`) of a .txt .md .html .htm .json or .jsonl "
-    "file, read by the same rules as `python -m ingest` (a JSON or JSONL file may hold "
-    "several articles, all or none are taken), or a JSON body holding one article. Replies "
-    "201 when an article was added, 200 when all were updated or unchanged. Nothing is "
-    "written unless the whole upload is valid.",
-    responses={**ERRORS, **UPLOAD_ERRORS, 200: {"model": UploadResponse}},
+    "file, read by the same rules as `python -m ingest`, or a JSON body holding one article. "
+    "The whole upload is validated before anything is written: a bad record is a 422 naming "
+    "the record and the field, and nothing is written. One article is written at once: 201 "
+    "when it was added, 200 when updated or unchanged (`UploadResponse`). A .json/.jsonl file "
+    "of several articles (at most NEWSQA_MAX_UPLOAD_RECORDS) becomes a background job, all "
+    "or none: 202 with the job (`JobOut`, also at the `Location` header's "
+    "`/v1/jobs/{job_id}`); poll it for progress, DELETE it to cancel.",
+    responses={
+        **ERRORS,
+        **UPLOAD_ERRORS,
+        200: {"model": UploadResponse},
+        202: {"model": JobOut, "description": "A file of several articles: the job"},
+        409: {"model": ErrorResponse, "description": "A running upload job writes that id"},
+    },
     openapi_extra={"requestBody": upload_request_body()},
 )
 async def upload_document(request: Request, documents: DocumentsDep) -> JSONResponse:
@@ -144,6 +159,13 @@ async def upload_document(request: Request, documents: DocumentsDep) -> JSONResp
         return error(415, "unsupported_media_type", f"{e.where}: {e.reason}")
     except UploadTooLarge as e:
         return error(413, "too_large", f"{e.where}: {e.reason}")
+    if isinstance(results, Job):
+        job = JobOut.of(results)
+        return JSONResponse(
+            job.model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": f"/v1/jobs/{job.job_id}"},
+        )
     reply = UploadResponse(
         results=[
             IngestResultOut(doc_id=r.doc_id, status=r.status, chunks=r.chunks) for r in results
@@ -153,7 +175,7 @@ async def upload_document(request: Request, documents: DocumentsDep) -> JSONResp
     return JSONResponse(reply.model_dump(), status_code=201 if added else 200)
 
 
-async def _upload_file(request: Request, documents: DocumentService) -> list[IngestResult]:
+async def _upload_file(request: Request, documents: DocumentService) -> list[IngestResult] | Job:
     """The file of a multipart upload, read in full (the middleware bounds its size)."""
     async with request.form(max_files=1, max_fields=10) as form:
         file = form.get("file")

@@ -14,11 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from fastapi.routing import APIRoute
 
 from service.answers import Answer
 from service.api import openai_format
-from service.api.deps import EngineDep
+from service.api.deps import EngineDep, KeyCheckedRoute
+from service.api.errors import ErrorJSON
+from service.api.fields import Name
 from service.api.openai_format import OpenAIRequestError, error_body
 from service.api.openai_schemas import (
     MODEL_NAME,
@@ -37,7 +38,7 @@ _KINDS = {
 }
 
 
-class OpenAIRoute(APIRoute):
+class OpenAIRoute(KeyCheckedRoute):
     """A route whose errors, including its dependencies', come out in OpenAI's format."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -55,12 +56,12 @@ class OpenAIRoute(APIRoute):
 async def openai_error(request: Request, exc: Exception) -> Response:
     """``exc`` as an OpenAI error reply: the app's own status and message, OpenAI's shape."""
     if isinstance(exc, OpenAIRequestError):
-        return JSONResponse(exc.body(), status_code=exc.status)
+        return ErrorJSON(exc.body(), status_code=exc.status)
     if isinstance(exc, RequestValidationError):
         message, param = describe(exc)
-        return JSONResponse(error_body(message, "invalid_request_error", param), 400)
+        return ErrorJSON(error_body(message, "invalid_request_error", param), 400)
     if isinstance(exc, InvalidRequest):
-        return JSONResponse(error_body(str(exc), "invalid_request_error", "messages"), 400)
+        return ErrorJSON(error_body(str(exc), "invalid_request_error", "messages"), 400)
     # Anything else gets the status and message the rest of the API gives it.
     handler = _handler_for(request, exc)
     if handler is None:
@@ -73,7 +74,7 @@ async def openai_error(request: Request, exc: Exception) -> Response:
     kind, code = _KINDS.get(newsqa_kind, default)
     headers = {k: v for k, v in reply.headers.items() if k in ("www-authenticate", "retry-after")}
     body = error_body(str(problem.get("message", "error")), kind, None, code)
-    return JSONResponse(body, status_code=status, headers=headers)
+    return ErrorJSON(body, status_code=status, headers=headers)
 
 
 def _handler_for(request: Request, exc: Exception) -> Callable[..., Any] | None:
@@ -188,6 +189,6 @@ async def list_models() -> ModelList:
 
 
 @router.get("/models/{model}", response_model=ModelCard, summary="One model", responses=ERRORS)
-async def get_model(model: str) -> ModelCard:
+async def get_model(model: Name) -> ModelCard:
     openai_format.check_model(model)
     return MODELS.data[0]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
-from service.api.deps import EngineDep
+from service.api.deps import EngineDep, KeyCheckedRoute
 from service.api.errors import ERRORS
 from service.api.schemas import SearchRequest, SearchResponse, SearchResult
 
-router = APIRouter(prefix="/v1", tags=["answers"])
+router = APIRouter(prefix="/v1", tags=["answers"], route_class=KeyCheckedRoute)
 
 
 @router.post(

@@ -6,12 +6,12 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
 from service.answers import sentence_payload
-from service.api.deps import ComponentsDep
+from service.api.deps import ComponentsDep, KeyCheckedRoute
 from service.api.errors import ERRORS
 from service.api.schemas import CitationOut, SentenceOut, VerifyRequest, VerifyResponse
 from service.verification import SourceRef, check_answer
 
-router = APIRouter(prefix="/v1", tags=["answers"])
+router = APIRouter(prefix="/v1", tags=["answers"], route_class=KeyCheckedRoute)
 
 
 @router.post(

@@ -96,7 +96,7 @@ def test_filters_are_applied(client: TestClient) -> None:
     [
         ({}, 422, "question: Field required"),
         ({"question": ""}, 422, "question: String should have at least 1 character"),
-        ({"question": "   "}, 422, "question is empty"),
+        ({"question": "   "}, 422, "question: must not be empty or only whitespace"),
         ({"question": "x" * 100_000}, 422, "question: String should have at most 2000"),
         ({"question": 42}, 422, "question: Input should be a valid string"),
         ({"question": "q", "top_k": 0}, 422, "top_k: Input should be greater than or equal to 1"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -23,6 +24,7 @@ from service.api.document_schemas import (
     DocumentList,
     UploadResponse,
 )
+from service.api.job_schemas import JobOut
 from service.api.schemas import AskResponse, ErrorResponse, SearchResponse
 from service.wiring import Components
 from tests.conftest import DEMO_IDS
@@ -256,9 +258,9 @@ def test_json_and_jsonl_files_may_hold_several_articles(client: TestClient) -> N
         {"id": "multi-2", "text": BRIDGE_TEXT, "source": "Eldham Post", "author": ["A. B"]},
     ]
     response = client.post("/v1/documents", **upload("batch.json", json.dumps(records).encode()))
-    assert response.status_code == 201
-    results = UploadResponse.model_validate(response.json()).results
-    assert [(r.doc_id, r.status) for r in results] == [("multi-1", "added"), ("multi-2", "added")]
+    assert response.status_code == 202  # several articles: an upload job
+    job = finished_job(client, response.json()["job_id"])
+    assert (job.state, job.total, job.counts.added) == ("succeeded", 2, 2)
     second = DocumentDetail.model_validate(client.get("/v1/documents/multi-2").json())
     assert (second.source, second.authors, second.text) == ("Eldham Post", ["A. B"], BRIDGE_TEXT)
     first = DocumentDetail.model_validate(client.get("/v1/documents/multi-1").json())
@@ -266,9 +268,19 @@ def test_json_and_jsonl_files_may_hold_several_articles(client: TestClient) -> N
 
     lines = "\n".join(json.dumps(r) for r in records).encode()
     again = client.post("/v1/documents", **upload("batch.jsonl", lines))
-    assert again.status_code == 200  # nothing added
-    statuses = [r.status for r in UploadResponse.model_validate(again.json()).results]
-    assert statuses == ["unchanged", "unchanged"]
+    assert again.status_code == 202
+    job = finished_job(client, again.json()["job_id"])
+    assert (job.state, job.counts.added, job.counts.unchanged) == ("succeeded", 0, 2)
+
+
+def finished_job(client: TestClient, job_id: str) -> JobOut:
+    """Poll an upload job until it ends (bounded)."""
+    for _ in range(3000):
+        job = JobOut.model_validate(client.get(f"/v1/jobs/{job_id}").json())
+        if job.state in ("succeeded", "cancelled", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not end")
 
 
 # ---- upload: JSON body -------------------------------------------------------------------
@@ -490,3 +502,28 @@ def test_openapi_documents_both_upload_bodies_and_codes(client: TestClient) -> N
     assert set(post["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
     assert {"200", "201", "413", "415", "422"} <= set(post["responses"])
     assert set(spec["paths"]["/v1/documents/{doc_id}"]) == {"get", "delete"}
+
+
+# ---- bounded chunks ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_article_without_sentence_punctuation_is_cut_into_bounded_chunks(
+    live: LiveServer, demo_parts: Components
+) -> None:
+    words = [f"flood{i % 97} level{i % 89} river{i}" for i in range(4000)]
+    text = " ".join(words)  # ~90 KB, not one full stop or line break
+    assert "." not in text and "\n" not in text and len(text) > 80_000
+    with httpx.Client(base_url=live.url, timeout=120) as http:
+        response = http.post("/v1/documents", **upload("unpunctuated.txt", text.encode()))
+        assert response.status_code == 201, response.text
+        [result] = UploadResponse.model_validate(response.json()).results
+        limit = demo_parts.settings.chunk_size
+        assert result.chunks >= len(text) // limit
+        found = http.post(
+            "/v1/search",
+            json={"query": "flood5 level7 river1200", "filters": {"doc_ids": ["unpunctuated"]}},
+        )
+        results = SearchResponse.model_validate(found.json()).results
+    assert results
+    assert all(len(r.text) <= limit and text[r.start : r.end] == r.text for r in results)
