@@ -15,6 +15,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ingest.pipeline import Ingestor  # noqa: E402
+from service.engine import AskRequest  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.wiring import build  # noqa: E402
 
@@ -41,16 +42,16 @@ def main() -> None:
         settings = Settings(_env_file=None, data_dir=Path(tmp), llm="extractive")  # type: ignore[call-arg]
         parts = build(settings)
         Ingestor(parts.index).sync_paths([CORPUS])
-        parts.engine.ask(QUESTIONS[0])  # warm up
+        parts.engine.ask(AskRequest(QUESTIONS[0]))  # warm up
         retrieve: list[float] = []
         answer: list[float] = []
         for _ in range(args.rounds):
             for question in QUESTIONS:
                 started = time.perf_counter()
-                parts.engine.retriever.retrieve(question)
+                parts.engine.retrieve(AskRequest(question))
                 retrieve.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
-                parts.engine.ask(question)
+                parts.engine.ask(AskRequest(question))
                 answer.append((time.perf_counter() - started) * 1000)
     print("| step | median ms | p95 ms | n |")
     print("| --- | --- | --- | --- |")

@@ -58,3 +58,15 @@ def test_the_answer_engine_never_imports_fastapi() -> None:
         if any(n.split(".")[0] in {"fastapi", "starlette", "uvicorn"} for n in imported(p))
     ]
     assert offenders == []
+
+
+def test_the_evals_never_grade_with_the_engines_judge() -> None:
+    # The evaluations score support with evals/judge.py; the engine's grounding code
+    # (service/grounding) must not be what grades the engine.
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in files("evals")
+        for name in imported(path)
+        if name == "service.grounding" or name.startswith("service.grounding.")
+    ]
+    assert offenders == []
