@@ -64,5 +64,14 @@ test: lint typecheck browser pytest
 eval: install
 	$(PY) -m evals run demo --mode extractive --thresholds
 
+# The bench suite (docs/benchmarks.md): about 1k and 10k generated chunks, under 25 minutes on
+# an idle 2-core machine. BENCH_ARGS=--large adds the 100k-chunk corpus (its embeddings are
+# cached in ~/.cache/newsqa-bench after the first run).
+.PHONY: bench
+BENCH_ARGS ?=
+bench: install
+	$(PIP) install --quiet -c constraints.txt -e '.[bench]'
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) data/index .mypy_cache .pytest_cache .ruff_cache

@@ -204,7 +204,7 @@ class Reads(Store):
                 generation = batch.get(str(meta.get("doc_id")))
                 if generation is None or generation != meta.get("generation"):
                     continue
-                vector = [float(x) for x in embeddings[j]]
+                vector = np.asarray(embeddings[j], dtype=np.float32)
                 out.append(LiveChunk(chunk_from(body, dict(meta)), generation, vector))
         return out
 

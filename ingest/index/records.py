@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ingest.model import Article, Chunk, Span, generation_of
 
 READY = "ready"
@@ -56,7 +58,7 @@ class LiveChunk:
 
     chunk: Chunk
     generation: str
-    vector: list[float]
+    vector: np.ndarray  # float32, as Chroma returns it (a list of floats costs 8x the memory)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # Records changed this long before the newest change seen are read again at each sync:
 # a writer whose clock is behind, or whose write was in flight, is not missed.
 CLOCK_MARGIN_NS = 30 * 1_000_000_000
+# Documents whose chunks the first build reads and indexes at a time.
+BUILD_BATCH = 500
 # Compact (renumber the live slots) once dead slots are this many and outnumber live ones.
 COMPACT_AFTER = 1024
 
@@ -309,7 +311,9 @@ class KeywordIndex:
         revision = self.index.revision()  # before the data: a write during the build shows
         records = [r for r in self.index.changed_documents(None) if r.state != DELETING]
         state = _State()
-        _apply(state, records, self._fetch(records), [])
+        for i in range(0, len(records), BUILD_BATCH):  # a batch's chunks at a time in memory
+            batch = records[i : i + BUILD_BATCH]
+            _apply(state, batch, self._fetch(batch), [])
         with self._lock:
             self._state = state
         self._revision = revision
