@@ -45,7 +45,9 @@ class CachedEmbedder:
                 self.cache[keys[i]] = np.asarray(vector, dtype=np.float32)
         self.embedded += len(missing)
         self.cached += len(texts) - len(missing)
-        if self.embedded - self._saved >= SAVE_EVERY:  # an interrupted run keeps its work
+        if (
+            self.embedded - self._saved >= SAVE_EVERY and "synthetic" not in self.path.name
+        ):  # an interrupted run keeps its work
             self.save()
         return [self.cache[k].tolist() for k in keys]
 
@@ -61,19 +63,43 @@ class CachedEmbedder:
         return self.inner.embed_query(text)
 
 
+class SyntheticEmbedder:
+    """Seeded pseudo-random unit vectors, one per text, under the real model's name: an index
+    whose search, keyword refresh and memory behave as a real one's of that size, when the
+    machine has no time to run the model over it (dense hits are then meaningless)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name = inner, inner.name
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        out = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest()[:8], "little")
+            vector = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+            out.append((vector / np.linalg.norm(vector)).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--synthetic", action="store_true", help="random vectors, no model")
     args = parser.parse_args()
     cache: dict[str, np.ndarray] = {}
     if args.cache.exists():
         with np.load(args.cache) as stored:
             cache = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
     settings = IndexSettings()
-    embedder = CachedEmbedder(make_embedder(settings), cache, args.cache)
+    inner = make_embedder(settings)
+    if args.synthetic:
+        inner = SyntheticEmbedder(inner)
+    embedder = CachedEmbedder(inner, cache, args.cache)
     report = Ingestor(Index(settings, embedder)).sync_paths([args.folder])
-    if embedder.embedded > embedder._saved:
+    if embedder.embedded > embedder._saved and not args.synthetic:
         embedder.save()
     print(json.dumps(report.summary() | {"cached": embedder.cached, "embedded": embedder.embedded}))
 

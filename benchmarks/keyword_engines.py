@@ -29,6 +29,15 @@ from service.text import search_terms
 TOP = 30  # candidates per retriever (NEWSQA_CANDIDATES)
 
 
+def corpus(chunks: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """The generated corpus of about ``chunks`` chunks as (doc_id, window) pairs, and the
+    questions to search with (the probes and the generic ones)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp), chunks)
+        questions = [p.question for p in load_probes(Path(tmp))] + GENERIC
+        return windows(Path(tmp) / ARTICLES), questions
+
+
 def windows(folder: Path) -> list[tuple[str, str]]:
     out = []
     for path in sorted(folder.glob("*.txt")):
@@ -52,10 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=100_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), args.chunks)
-        chunks = windows(Path(tmp) / ARTICLES)
-        queries = [p.question for p in load_probes(Path(tmp))] + GENERIC
+    chunks, queries = corpus(args.chunks)
     started = time.perf_counter()
     tokens = [search_terms(text) for _, text in chunks]
     tokenise = time.perf_counter() - started

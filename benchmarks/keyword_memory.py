@@ -8,15 +8,12 @@ from the generated corpus with random unit vectors in place of the model's (no m
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.corpus import ARTICLES, generate, load_probes
-from benchmarks.keyword_engines import windows
-from benchmarks.run import GENERIC
+from benchmarks.keyword_engines import corpus
 from benchmarks.stats import summary
 from ingest.index import DocumentRecord, Filters, LiveChunk
 from ingest.model import Chunk, Span
@@ -35,11 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=100_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), args.chunks)
-        before = rss_mb()  # the chunk texts count: the state holds them
-        pieces = windows(Path(tmp) / ARTICLES)
-        queries = [p.question for p in load_probes(Path(tmp))] + GENERIC
+    before = rss_mb()  # the chunk texts count: the state holds them
+    pieces, queries = corpus(args.chunks)
     rng = np.random.default_rng(1)
     by_doc: dict[str, list[str]] = {}
     for doc_id, text in pieces:

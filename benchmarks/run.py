@@ -95,9 +95,14 @@ def hit_at(api: Server, probes: list[dict[str, str]], k: int) -> float:
     return hits / max(1, len(probes))
 
 
-def ingest(corpus: Path, env: dict[str, str], size: int) -> dict[str, Any]:
-    """A full ingest, then an unchanged re-run, as the CLI does them (cached at 100k)."""
-    if size >= 100_000:
+def ingest(corpus: Path, env: dict[str, str], size: int, synthetic: bool) -> dict[str, Any]:
+    """A full ingest, then an unchanged re-run, as the CLI does them (cached at 100k; with
+    ``synthetic``, random vectors instead of the model's)."""
+    if synthetic:
+        cache = CACHE / f"synthetic-{size}.npz"  # never written
+        command = [sys.executable, "-m", "benchmarks.cached_ingest", str(corpus), "--cache",
+                   str(cache), "--synthetic"]  # fmt: skip
+    elif size >= 100_000:
         cache = CACHE / f"embeddings-{size}.npz"
         command = [sys.executable, "-m", "benchmarks.cached_ingest", str(corpus), "--cache",
                    str(cache)]  # fmt: skip
@@ -114,6 +119,7 @@ def ingest(corpus: Path, env: dict[str, str], size: int) -> dict[str, Any]:
         "wall_seconds": round(wall, 2),
         "chunks_per_s": round(first["chunks"] / first["seconds"], 2),
         "cached_embeddings": first.get("cached", 0),
+        "synthetic_embeddings": synthetic,
         "unchanged_seconds": again["seconds"],
         "unchanged_wall_seconds": round(again_wall, 2),
         "peak_rss_mb": rss,
@@ -121,13 +127,14 @@ def ingest(corpus: Path, env: dict[str, str], size: int) -> dict[str, Any]:
     }
 
 
-def measure_size(work: Path, chroma: Server, size: int, rounds: int) -> dict[str, Any]:
+def measure_size(work: Path, chroma: Server, size: int, rounds: int, synthetic: bool
+                 ) -> dict[str, Any]:  # fmt: skip
     corpus = work / f"corpus-{size}"
     generate(corpus, size)
     env = environment(CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma.port),
                       NEWSQA_COLLECTION=f"bench-{size}", NEWSQA_LLM="extractive")  # fmt: skip
     print(f"[{size}] ingest", flush=True)
-    result: dict[str, Any] = {"ingest": ingest(corpus / ARTICLES, env, size)}
+    result: dict[str, Any] = {"ingest": ingest(corpus / ARTICLES, env, size, synthetic)}
     chunks = result["ingest"]["chunks"]
     print(f"[{size}] probe ({chunks} chunks)", flush=True)
     sample = min(1000, chunks)
@@ -257,6 +264,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--visible-tries", type=int, default=3)
+    parser.add_argument("--synthetic-from", type=int, default=0,
+                        help="sizes from this one get random vectors instead of the model's "
+                        "(for a machine too busy to embed them; dense hits are then "
+                        "meaningless, timings and memory are not)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md",
                         help="the report to write ('-' for none)")  # fmt: skip
@@ -268,7 +279,10 @@ def main() -> None:
         work = Path(tmp)
         with chroma_server(work) as chroma:
             for size in sizes:
-                results["sizes"][str(size)] = measure_size(work, chroma, size, args.rounds)
+                synthetic = bool(args.synthetic_from) and size >= args.synthetic_from
+                results["sizes"][str(size)] = measure_size(
+                    work, chroma, size, args.rounds, synthetic
+                )
             middle = 10_000 if 10_000 in sizes else sizes[-1]
             print(f"[{middle}] visibility", flush=True)
             results["visible"] = visibility(work, chroma, middle, args.visible_tries)
