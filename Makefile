@@ -68,10 +68,11 @@ $(EVAL): $(CORE)
 
 install-eval: $(EVAL)
 
-# Everything the tests need: the dev tools, the local model and its server, the eval extras.
+# Everything the tests need: the dev tools, the local model and its server, the eval and bench
+# extras (the bench suite has an end-to-end test).
 TEST := $(VENV)/.installed-test
 $(TEST): $(CORE) $(LLAMA_WHEELS)/.built
-	$(call install_llama,dev$(COMMA)local$(COMMA)eval)
+	$(call install_llama,dev$(COMMA)local$(COMMA)eval$(COMMA)bench)
 	touch $@
 
 install-test: $(TEST)
@@ -102,6 +103,15 @@ test: lint typecheck browser pytest
 .PHONY: eval
 eval: install-eval
 	$(PY) -m evals run demo --mode extractive --thresholds
+
+# The bench suite (docs/benchmarks.md): about 1k and 10k generated chunks, under 25 minutes on
+# an idle 2-core machine. BENCH_ARGS=--large adds the 100k-chunk corpus (its embeddings are
+# cached in ~/.cache/newsqa-bench after the first run).
+.PHONY: bench
+BENCH_ARGS ?=
+bench: install-eval
+	$(PIP) install --quiet -c constraints.txt -e '.[bench]'
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 # The compiled llama.cpp wheels in .wheels/ stay: rebuilding them takes minutes.
 clean:

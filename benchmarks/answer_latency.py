@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(_env_file=None, data_dir=Path(tmp), llm="extractive")  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, data_dir=Path(tmp), llm="extractive")
         parts = build(settings)
         Ingestor(parts.index).sync_paths([CORPUS])
         parts.engine.ask(AskRequest(QUESTIONS[0]))  # warm up

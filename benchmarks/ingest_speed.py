@@ -23,7 +23,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 
 def run(folder: Path, index_dir: Path, embedder: LocalEmbedder) -> tuple[int, int, float, float]:
-    settings = IndexSettings(_env_file=None, data_dir=index_dir)  # type: ignore[call-arg]
+    settings = IndexSettings(_env_file=None, data_dir=index_dir)
     ingestor = Ingestor(Index(settings, embedder))
     started = time.perf_counter()
     report = ingestor.sync_paths([folder])

@@ -14,7 +14,7 @@ from typing import Literal
 
 from ingest.chunking import chunk_sentences
 from ingest.errors import BadInput
-from ingest.index import DELETING, READY, Index
+from ingest.index import DELETING, READY, Index, Write
 from ingest.loaders import find_files, load_file
 from ingest.model import Article, Chunk
 from ingest.sentences import split_sentences
@@ -83,13 +83,26 @@ class Ingestor:
 
     def put(self, article: Article) -> tuple[Outcome, int]:
         """Add or replace one article unless it is unchanged; returns outcome and chunks."""
-        content_hash = article.content_hash(self._salt)
-        existing = self.index.get_documents([article.doc_id]).get(article.doc_id)
-        if existing and existing.state == READY and existing.content_hash == content_hash:
-            return "unchanged", 0
-        chunks = self.chunk(article)
-        self.index.write_document(article, chunks, content_hash)
-        return ("updated" if existing else "added"), len(chunks)
+        return self.put_many([article])[0]
+
+    def put_many(self, articles: Sequence[Article]) -> list[tuple[Outcome, int]]:
+        """Add or replace several articles (distinct ids) unless unchanged: one read of their
+        records, then the changed ones chunked, embedded and written as one batch. Returns
+        each article's outcome and chunks written, in order."""
+        hashes = [a.content_hash(self._salt) for a in articles]
+        existing = self.index.get_documents([a.doc_id for a in articles])
+        results: list[tuple[Outcome, int]] = []
+        writes: list[Write] = []
+        for article, content_hash in zip(articles, hashes, strict=True):
+            known = existing.get(article.doc_id)
+            if known and known.state == READY and known.content_hash == content_hash:
+                results.append(("unchanged", 0))
+                continue
+            chunks = self.chunk(article)
+            writes.append(Write(article, chunks, content_hash))
+            results.append(("updated" if known else "added", len(chunks)))
+        self.index.write_documents(writes)
+        return results
 
     def finish_deletions(self) -> list[str]:
         """Complete deletions that an earlier run or process was interrupted in."""
@@ -114,6 +127,19 @@ class Ingestor:
         self.finish_deletions()
         files, report.failed = find_files(paths)
         seen: dict[str, str] = {}
+        pending: list[Article] = []
+        # Embed across documents: a batch holds about ingest_batch_chunks chunks' text.
+        budget = self.index.settings.ingest_batch_chunks * (self._size - self._overlap)
+        size = 0
+
+        def flush() -> None:
+            nonlocal size
+            for article, (outcome, written) in zip(pending, self.put_many(pending), strict=True):
+                report.record(article.doc_id, outcome)
+                report.chunks_written += written
+            pending.clear()
+            size = 0
+
         for path in progress(files) if progress else files:
             try:
                 articles = load_file(path, self.index.settings.max_file_bytes)
@@ -132,9 +158,11 @@ class Ingestor:
                     )
                     continue
                 seen[article.doc_id] = str(path)
-                outcome, written = self.put(replace(article, path=str(path.resolve())))
-                report.record(article.doc_id, outcome)
-                report.chunks_written += written
+                pending.append(replace(article, path=str(path.resolve())))
+                size += len(article.text)
+                if size >= budget:
+                    flush()
+        flush()
         if prune:
             report.removed = self.prune(paths, set(seen))
         stats = self.index.stats()

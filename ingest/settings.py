@@ -49,6 +49,13 @@ class IndexSettings(BaseSettings):
         description="Embedding model name when NEWSQA_EMBEDDING=openai.",
     )
     embed_batch_size: int = Field(64, ge=1, le=2048, description="Texts per embedding call.")
+    ingest_batch_chunks: int = Field(
+        256,
+        ge=1,
+        le=100_000,
+        description="About how many chunks ingest embeds and writes together, across "
+        "documents (1: one document at a time).",
+    )
     chroma_host: str | None = Field(
         None,
         validation_alias=AliasChoices("CHROMA_HOST", "NEWSQA_CHROMA_HOST"),

@@ -54,7 +54,7 @@ class Settings(IndexSettings):
         2, ge=1, le=50, description="At most this many passages of one article in the top_k."
     )
     keyword_refresh_seconds: float = Field(
-        2.0,
+        0.5,
         gt=0,
         le=60,
         description="How often the keyword index checks the store for writes by others.",

@@ -38,6 +38,7 @@ def build(settings: Settings, embedder: Embedder | None = None) -> Components:
     embedder = embedder or make_embedder(settings)
     index = Index(settings, embedder)
     keyword = KeywordIndex(index, refresh_seconds=settings.keyword_refresh_seconds)
+    keyword.refresh()  # built before the service says ready, not by its first question
     retriever = HybridRetriever(index, keyword, settings)
     verifier = Verifier(
         embedder.embed_documents,

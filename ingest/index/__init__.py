@@ -1,8 +1,8 @@
 """The one adapter that reads and writes the index: two Chroma collections.
 
 * ``store``: the Chroma client and collections, failures as ``IndexUnavailable``;
-* ``writes``: the crash-safe generation protocol (write and delete a document);
-* ``reads``: documents, dense queries, live chunks, similarities, stats;
+* ``writes``: the crash-safe generation protocol (write documents in batches, delete one);
+* ``reads``: documents, dense queries, live chunks, changes since a time, stats;
 * ``filters``: ``Filters`` and their ``where`` clause; ``records``: the stored shapes.
 """
 
@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from ingest.index.filters import Filters
 from ingest.index.reads import Reads
-from ingest.index.records import DELETING, READY, WRITING, ChunkHit, DocumentRecord
+from ingest.index.records import (
+    DELETING,
+    READY,
+    WRITING,
+    ChunkHit,
+    DenseResult,
+    DocumentRecord,
+    LiveChunk,
+)
 from ingest.index.store import make_client
-from ingest.index.writes import Writes
+from ingest.index.writes import Write, Writes
 
 
 class Index(Reads, Writes):
@@ -24,8 +32,11 @@ __all__ = [
     "READY",
     "WRITING",
     "ChunkHit",
+    "DenseResult",
     "DocumentRecord",
     "Filters",
     "Index",
+    "LiveChunk",
+    "Write",
     "make_client",
 ]

@@ -4,8 +4,11 @@ between them and Chroma's metadata dictionaries."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from ingest.model import Article, Chunk, Span, generation_of
 
@@ -31,6 +34,9 @@ class DocumentRecord:
     path: str | None
     chunks: int
     text: str | None = None
+    # time.time_ns() of the writer when the record last changed (0: written before it was
+    # kept); readers that follow the index incrementally ask for records changed since.
+    changed_ns: int = 0
 
     @property
     def generation(self) -> str:
@@ -44,6 +50,24 @@ class ChunkHit:
 
     chunk: Chunk
     score: float
+
+
+@dataclass(frozen=True)
+class LiveChunk:
+    """A live chunk with the generation it belongs to and its stored embedding."""
+
+    chunk: Chunk
+    generation: str
+    vector: np.ndarray  # float32, as Chroma returns it (a list of floats costs 8x the memory)
+
+
+@dataclass(frozen=True)
+class DenseResult:
+    """One dense query: the live hits, and the records of their documents (plus any other
+    documents asked for), read together so that both reflect the same moment."""
+
+    hits: list[ChunkHit]
+    records: dict[str, DocumentRecord]
 
 
 def clean(meta: dict[str, Any]) -> dict[str, Any]:
@@ -99,6 +123,7 @@ def record_meta(article: Article, content_hash: str, state: str, chunks: int) ->
             "url": meta.url,
             "path": article.path,
             "chunks": chunks,
+            "changed_ns": time.time_ns(),
         }
     )
 
@@ -124,4 +149,5 @@ def record_from(doc_id: str, meta: dict[str, Any], text: str | None) -> Document
         path=opt("path"),
         chunks=int(meta.get("chunks", 0)),
         text=text,
+        changed_ns=int(meta.get("changed_ns", 0)),
     )

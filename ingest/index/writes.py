@@ -1,13 +1,18 @@
-"""The write protocol: replace or delete a document and its chunks, crash-safely.
+"""The write protocol: replace or delete documents and their chunks, crash-safely.
 
 A document's chunks carry the generation (``generation_of(content_hash)``) of the text they
 were cut from; readers keep only chunks whose generation equals the document record's, so a
 half-finished write is never visible and a re-run converges to the state of one clean run.
+
+Several documents are written as one batch (their chunks embedded together, which is what
+makes ingest fast), but the protocol is the same for each document of the batch.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ingest.errors import DocumentNotFound
 from ingest.index.records import DELETING, READY, WRITING, chunk_meta, record_meta
@@ -15,37 +20,60 @@ from ingest.index.store import PAGE, Store, store_call
 from ingest.model import Article, Chunk, generation_of, record_id
 
 
+@dataclass(frozen=True)
+class Write:
+    """One document to write: the article, its chunks and its content hash."""
+
+    article: Article
+    chunks: Sequence[Chunk]
+    content_hash: str
+
+
 class Writes(Store):
-    """Writes of the index: ``write_document`` and ``delete_document``."""
+    """Writes of the index: ``write_documents``, ``write_document``, ``delete_document``."""
 
     @store_call
     def write_document(self, article: Article, chunks: Sequence[Chunk], content_hash: str) -> None:
-        """Replace a document and its chunks, crash-safely.
+        """Replace one document and its chunks, crash-safely (see ``write_documents``)."""
+        self.write_documents([Write(article, chunks, content_hash)])
 
-        1. upsert the new chunks (ids carry the new generation: they never overwrite live
-           ones);
-        2. upsert the document record with the new hash and state ``writing`` (commit point:
-           readers now see the new generation);
-        3. delete the document's chunks of any other generation;
-        4. mark the record ``ready``. A re-run redoes any record that is not ready.
+    @store_call
+    def write_documents(self, writes: Sequence[Write]) -> None:
+        """Replace several documents and their chunks, crash-safely.
+
+        1. embed every chunk of the batch at once, and upsert them (ids carry the new
+           generation: they never overwrite live ones);
+        2. upsert each document record with its new hash and state ``writing`` (the commit
+           point of that document: readers now see the new generation);
+        3. delete each document's chunks of any other generation;
+        4. mark each record ``ready``. A re-run redoes any record that is not ready.
         """
+        if not writes:
+            return
         embedder = self._embedder("writing")
-        generation = generation_of(content_hash)
-        if chunks:
-            vectors = embedder.embed_documents([c.text for c in chunks])
-            for i in range(0, len(chunks), PAGE):
-                batch = chunks[i : i + PAGE]
-                self._chunks.upsert(
-                    ids=[record_id(c.doc_id, generation, c.index) for c in batch],
-                    embeddings=vectors[i : i + PAGE],
-                    documents=[c.text for c in batch],
-                    metadatas=[chunk_meta(article, c, generation) for c in batch],
-                )
-        self._put_record(article, content_hash, WRITING, len(chunks))
-        self._chunks.delete(
-            where={"$and": [{"doc_id": article.doc_id}, {"generation": {"$ne": generation}}]}
-        )
-        self._put_record(article, content_hash, READY, len(chunks))
+        rows = [(w, c) for w in writes for c in w.chunks]
+        vectors = embedder.embed_documents([c.text for _, c in rows]) if rows else []
+        for i in range(0, len(rows), PAGE):
+            batch = rows[i : i + PAGE]
+            self._chunks.upsert(
+                ids=[record_id(c.doc_id, generation_of(w.content_hash), c.index) for w, c in batch],
+                embeddings=vectors[i : i + PAGE],
+                documents=[c.text for _, c in batch],
+                metadatas=[
+                    chunk_meta(w.article, c, generation_of(w.content_hash)) for w, c in batch
+                ],
+            )
+        self._put_records(writes, WRITING)
+        for w in writes:
+            self._chunks.delete(
+                where={
+                    "$and": [
+                        {"doc_id": w.article.doc_id},
+                        {"generation": {"$ne": generation_of(w.content_hash)}},
+                    ]
+                }
+            )
+        self._put_records(writes, READY)
         self._bump_revision()
 
     @store_call
@@ -55,15 +83,21 @@ class Writes(Store):
         if not got["ids"]:
             raise DocumentNotFound(doc_id)
         meta = dict(got["metadatas"][0] or {})
-        self._docs.update(ids=[doc_id], metadatas=[{**meta, "state": DELETING}])
+        marked = {**meta, "state": DELETING, "changed_ns": time.time_ns()}
+        self._docs.update(ids=[doc_id], metadatas=[marked])
         self._chunks.delete(where={"doc_id": doc_id})
         self._docs.delete(ids=[doc_id])
         self._bump_revision()
 
-    def _put_record(self, article: Article, content_hash: str, state: str, chunks: int) -> None:
-        self._docs.upsert(
-            ids=[article.doc_id],
-            embeddings=[[0.0]],
-            documents=[article.text],
-            metadatas=[record_meta(article, content_hash, state, chunks)],
-        )
+    def _put_records(self, writes: Sequence[Write], state: str) -> None:
+        """Upsert the document records of ``writes`` in ``state``, a page at a time."""
+        for i in range(0, len(writes), PAGE):
+            batch = writes[i : i + PAGE]
+            self._docs.upsert(
+                ids=[w.article.doc_id for w in batch],
+                embeddings=[[0.0]] * len(batch),
+                documents=[w.article.text for w in batch],
+                metadatas=[
+                    record_meta(w.article, w.content_hash, state, len(w.chunks)) for w in batch
+                ],
+            )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from ingest.index import Filters, Index
+import numpy as np
+
+from ingest.index import DocumentRecord, Filters, Index
 from ingest.model import Chunk
 from service.answers import Passage
-from service.retrieval.keyword import KeywordIndex
+from service.retrieval.keyword import KeywordHit, KeywordIndex
 from service.settings import Settings
 
 # Reciprocal rank fusion constant (Cormack et al. 2009); 60 is the usual choice.
@@ -68,18 +70,24 @@ class HybridRetriever:
             return []
         pool = max(self.settings.candidates, k)
         vector = self.index.embed_query(query)
+        # In memory: BM25 hits with their generation and stored embedding.
+        keyword_hits = self.keyword.search_hits(keyword_query or query, pool, filters)
+        # Two store round trips: the dense query, then the records of every candidate's
+        # document (which say which generation is live, and what a passage shows).
+        dense = self.index.dense_search(
+            vector, pool, filters, also={h.chunk.doc_id for h in keyword_hits}
+        )
         candidates: dict[str, _Candidate] = {}
-        for rank, hit in enumerate(self.index.query(query, pool, filters, vector=vector), 1):
+        for rank, hit in enumerate(dense.hits, 1):
             candidates[hit.chunk.chunk_id] = _Candidate(
                 hit.chunk, rrf(rank), similarity=hit.score, dense_rank=rank
             )
-        self._add_keyword(candidates, keyword_query or query, pool, filters, vector)
+        self._add_keyword(candidates, keyword_hits, dense.records, vector)
         fused = sorted(candidates.values(), key=_fused_order)
         chosen = self._diversify(fused, k)
-        records = self.index.get_documents([c.chunk.doc_id for c in chosen])
         passages: list[Passage] = []
         for c in chosen:
-            record = records.get(c.chunk.doc_id)
+            record = dense.records.get(c.chunk.doc_id)
             if record is None or c.similarity is None:  # deleted since the query
                 continue
             passages.append(Passage(len(passages) + 1, c.chunk, record, c.score, c.similarity))
@@ -92,34 +100,30 @@ class HybridRetriever:
     def _add_keyword(
         self,
         candidates: dict[str, _Candidate],
-        query: str,
-        pool: int,
-        filters: Filters | None,
+        hits: list[KeywordHit],
+        records: dict[str, DocumentRecord],
         vector: list[float],
     ) -> None:
-        """Fuse BM25 hits in; keyword-only hits get their cosine similarity from the store.
+        """Fuse BM25 hits in; a keyword-only hit's similarity is its stored embedding's.
 
-        The store also confirms each keyword-only chunk is still live: the keyword index
-        may trail a write by up to its refresh interval, and a stale chunk is dropped.
+        The keyword index may trail a write by up to its refresh interval: a hit whose
+        generation is not its document record's (replaced, or deleted) is dropped.
         """
-        hits = self.keyword.search(query, pool, filters)
-        unseen = [
-            chunk
-            for chunk, _ in hits
-            if (known := candidates.get(chunk.chunk_id)) is None or known.chunk != chunk
-        ]
-        similarities = self.index.similarities(vector, unseen) if unseen else {}
+        query = np.asarray(vector, dtype=np.float64)
+        query_norm = float(np.linalg.norm(query)) or 1.0
         rank = 0
-        for chunk, _ in hits:
-            known = candidates.get(chunk.chunk_id)
-            if known is not None and known.chunk == chunk:
-                pass
-            elif known is None and chunk.chunk_id in similarities:
-                known = candidates[chunk.chunk_id] = _Candidate(
-                    chunk, similarity=similarities[chunk.chunk_id]
-                )
-            else:
+        for hit in hits:
+            record = records.get(hit.chunk.doc_id)
+            if record is None or record.generation != hit.generation:
                 continue  # stale: not the live chunk any more
+            known = candidates.get(hit.chunk.chunk_id)
+            if known is None:
+                stored = hit.vector.astype(np.float64)
+                norm = float(np.linalg.norm(stored)) or 1.0
+                similarity = float(stored @ query) / (norm * query_norm)
+                known = candidates[hit.chunk.chunk_id] = _Candidate(
+                    hit.chunk, similarity=similarity
+                )
             rank += 1
             known.keyword_rank = rank
             known.score += rrf(rank)

@@ -1,9 +1,15 @@
-"""BM25 keyword search over every live chunk, kept in step with Chroma by its revision.
+"""BM25 keyword search over every live chunk, kept in step with Chroma incrementally.
 
 Chroma's own sparse search is not available outside its hosted deployment (FIELD.md), so
-the keyword index lives in memory beside it. Several processes may write to one Chroma
-server: before a search, at most every ``refresh_seconds``, the index compares
-``Index.revision()`` with the revision it was built at and rebuilds when it changed.
+the keyword index lives in memory beside it (``bm25.IncrementalBM25``: exact BM25 that
+grows and shrinks a chunk at a time). Several processes may write to one Chroma server: a
+background thread checks ``Index.revision()`` every ``refresh_seconds`` and, when it
+changed, reads only the documents changed since (their ``changed_ns``, with a margin for
+writers' clocks and writes in flight) and the ids of all documents (for deletions), then
+swaps those documents' chunks in. Nothing is rebuilt whole after the first build.
+
+Each chunk's stored embedding is kept too, so that the retriever scores a keyword-only hit
+without another store round trip.
 """
 
 from __future__ import annotations
@@ -11,47 +17,43 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from datetime import date
 
-import bm25s
 import numpy as np
 
-from ingest.index import Filters, Index
+from ingest.index import DELETING, DocumentRecord, Filters, Index, LiveChunk
 from ingest.model import Chunk, epoch_of
+from service.retrieval.bm25 import IncrementalBM25
 from service.text import search_terms
 
 log = logging.getLogger(__name__)
 
+# Records changed this long before the newest change seen are read again at each sync:
+# a writer whose clock is behind, or whose write was in flight, is not missed.
+CLOCK_MARGIN_NS = 30 * 1_000_000_000
+# Documents whose chunks the first build reads and indexes at a time.
+BUILD_BATCH = 500
+# Compact (renumber the live slots) once dead slots are this many and outnumber live ones.
+COMPACT_AFTER = 1024
+
 
 @dataclass(frozen=True)
-class _Snapshot:
-    """One immutable build of the index; searches read whichever snapshot is current."""
+class KeywordHit:
+    """A BM25 hit: the chunk, its score, its generation and its stored embedding."""
 
-    revision: str
-    chunks: tuple[Chunk, ...]
-    model: bm25s.BM25 | None
-    chunk_doc: np.ndarray  # per chunk: position of its document in ``doc_ids``
-    doc_ids: tuple[str, ...]
-    doc_sources: tuple[str | None, ...]
-    doc_published: np.ndarray  # per document: epoch seconds, NaN when undated
+    chunk: Chunk
+    score: float
+    generation: str
+    vector: np.ndarray
 
-    def allowed(self, filters: Filters) -> np.ndarray:
-        """Per chunk, whether it passes ``filters`` exactly as ``Filters.where()`` in Chroma."""
-        ok = np.ones(len(self.doc_ids), dtype=bool)
-        if filters.sources:
-            wanted = set(filters.sources)
-            ok &= np.array([s is not None and s in wanted for s in self.doc_sources], dtype=bool)
-        if filters.doc_ids:
-            wanted = set(filters.doc_ids)
-            ok &= np.array([d in wanted for d in self.doc_ids], dtype=bool)
-        # NaN compares False: an undated document never passes a date filter.
-        with np.errstate(invalid="ignore"):
-            if filters.published_after is not None:
-                ok &= self.doc_published >= _epoch(filters.published_after)
-            if filters.published_before is not None:
-                ok &= self.doc_published <= _epoch(filters.published_before)
-        return np.asarray(ok[self.chunk_doc], dtype=bool)
+
+@dataclass
+class _Doc:
+    number: int  # position in the per-document arrays
+    generation: str
+    slots: list[int] = field(default_factory=list)
 
 
 def _epoch(day: date) -> float:
@@ -70,124 +72,335 @@ def _published_epoch(published: str | None) -> float:
         return float("nan")
 
 
+class _State:
+    """The keyword index's data: BM25, the chunk in each slot, documents and their
+    filterable fields. Mutated only under ``KeywordIndex._lock``."""
+
+    def __init__(self, dim: int = 0) -> None:
+        self.bm25 = IncrementalBM25()
+        self.chunks: list[Chunk | None] = []
+        self.generations: list[str] = []
+        self.vectors = np.zeros((16, dim), dtype=np.float32)
+        self.slot_doc = np.zeros(16, dtype=np.int32)
+        self.docs: dict[str, _Doc] = {}
+        self.doc_ids: list[str] = []  # by document number
+        self.doc_source = np.full(16, -1, dtype=np.int32)  # code of the source, -1: none
+        self.doc_published = np.full(16, np.nan, dtype=np.float64)
+        self.doc_alive = np.zeros(16, dtype=bool)
+        self.sources: dict[str, int] = {}
+
+    # ---- writes ----------------------------------------------------------------------
+
+    def put(self, record: DocumentRecord, chunks: list[LiveChunk]) -> None:
+        """Replace a document's chunks (and its filterable fields) with ``chunks``."""
+        self.drop(record.doc_id)
+        doc = self.docs.get(record.doc_id)
+        if doc is None:
+            doc = self.docs[record.doc_id] = _Doc(len(self.doc_ids), record.generation)
+            self.doc_ids.append(record.doc_id)
+            self._grow_docs(len(self.doc_ids))
+        doc.generation = record.generation
+        n = doc.number
+        self.doc_alive[n] = True
+        source = record.source
+        self.doc_source[n] = (
+            -1 if source is None else self.sources.setdefault(source, len(self.sources))
+        )
+        self.doc_published[n] = _published_epoch(record.published)
+        ordered = sorted(chunks, key=lambda c: c.chunk.index)
+        slots = self.bm25.add_many([search_terms(c.chunk.text) for c in ordered])
+        self._grow_slots(self.bm25.slots, len(ordered[0].vector) if ordered else 0)
+        for slot, live in zip(slots, ordered, strict=True):
+            self.chunks.append(live.chunk)
+            self.generations.append(live.generation)
+            self.vectors[slot] = live.vector
+            self.slot_doc[slot] = n
+        doc.slots = slots
+
+    def drop(self, doc_id: str) -> None:
+        """Take a document's chunks out (its number stays, for a later put)."""
+        doc = self.docs.get(doc_id)
+        if doc is None:
+            return
+        for slot in doc.slots:
+            self.bm25.remove(slot)
+            self.chunks[slot] = None
+        doc.slots = []
+        self.doc_alive[doc.number] = False
+
+    def compacted(self) -> _State:
+        """A copy without dead slots (what ``put`` and ``drop`` leave behind)."""
+        bm25, renumbered = self.bm25.compacted()
+        fresh = _State(self.vectors.shape[1])
+        fresh.bm25 = bm25
+        keep = sorted(renumbered, key=renumbered.__getitem__)
+        fresh.chunks = [self.chunks[s] for s in keep]
+        fresh.generations = [self.generations[s] for s in keep]
+        fresh.vectors = self.vectors[keep].copy()
+        fresh.slot_doc = self.slot_doc[keep].copy()
+        fresh.docs = {
+            d: _Doc(doc.number, doc.generation, [renumbered[s] for s in doc.slots])
+            for d, doc in self.docs.items()
+        }
+        fresh.doc_ids = list(self.doc_ids)
+        fresh.doc_source = self.doc_source.copy()
+        fresh.doc_published = self.doc_published.copy()
+        fresh.doc_alive = self.doc_alive.copy()
+        fresh.sources = dict(self.sources)
+        return fresh
+
+    def _grow_slots(self, size: int, dim: int) -> None:
+        if self.vectors.shape[1] == 0 and dim:
+            self.vectors = np.zeros((len(self.vectors), dim), dtype=np.float32)
+        if size > len(self.slot_doc):
+            new = max(size, 2 * len(self.slot_doc))
+            self.vectors = np.concatenate(
+                [
+                    self.vectors,
+                    np.zeros((new - len(self.vectors), self.vectors.shape[1]), np.float32),
+                ]
+            )
+            self.slot_doc = np.resize(self.slot_doc, new)
+
+    def _grow_docs(self, size: int) -> None:
+        if size > len(self.doc_alive):
+            new = max(size, 2 * len(self.doc_alive))
+            extra = new - len(self.doc_alive)
+            self.doc_source = np.concatenate([self.doc_source, np.full(extra, -1, np.int32)])
+            self.doc_published = np.concatenate(
+                [self.doc_published, np.full(extra, np.nan, np.float64)]
+            )
+            self.doc_alive = np.concatenate([self.doc_alive, np.zeros(extra, bool)])
+
+    # ---- reads -----------------------------------------------------------------------
+
+    def allowed(self, slots: np.ndarray, filters: Filters) -> np.ndarray:
+        """Per slot, whether it passes ``filters`` exactly as ``Filters.where()`` in Chroma."""
+        docs = self.slot_doc[slots]
+        ok = np.ones(len(slots), dtype=bool)
+        if filters.sources:
+            codes = [self.sources[s] for s in filters.sources if s in self.sources]
+            ok &= np.isin(self.doc_source[docs], np.array(codes, dtype=np.int32))
+        if filters.doc_ids:
+            numbers = [self.docs[d].number for d in filters.doc_ids if d in self.docs]
+            ok &= np.isin(docs, np.array(numbers, dtype=np.int32))
+        # NaN compares False: an undated document never passes a date filter.
+        published = self.doc_published[docs]
+        with np.errstate(invalid="ignore"):
+            if filters.published_after is not None:
+                ok &= published >= _epoch(filters.published_after)
+            if filters.published_before is not None:
+                ok &= published <= _epoch(filters.published_before)
+        return ok
+
+
 class KeywordIndex:
-    """BM25 over the live chunks of an ``Index``; thread-safe, refreshed by revision."""
+    """BM25 over the live chunks of an ``Index``; thread-safe, followed incrementally."""
 
     def __init__(self, index: Index, refresh_seconds: float = 2.0) -> None:
         self.index = index
         self.refresh_seconds = refresh_seconds
-        self._snapshot: _Snapshot | None = None
-        self._checked = 0.0  # time.monotonic() of the last revision check
-        self._build_lock = threading.Lock()
+        self._state: _State | None = None
+        self._revision: str | None = None
+        self._watermark = 0  # the newest changed_ns seen in the store
+        self._lock = threading.Lock()  # the state: searches and mutations
+        self._sync_lock = threading.Lock()  # one sync at a time
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+        self.last_sync_seconds = 0.0
 
     @property
     def revision(self) -> str | None:
-        """The index revision the current build reflects (``None`` before the first build)."""
-        snapshot = self._snapshot
-        return snapshot.revision if snapshot else None
+        """The index revision the current state reflects (``None`` before the first build)."""
+        return self._revision
 
     @property
     def chunk_count(self) -> int:
-        """How many chunks the current build holds (0 before the first build)."""
-        snapshot = self._snapshot
-        return len(snapshot.chunks) if snapshot else 0
+        """How many live chunks the index holds (0 before the first build)."""
+        state = self._state
+        return state.bm25.live if state else 0
 
     def dated_documents(self) -> int:
-        """How many documents of the current build state a publication date."""
-        snapshot = self._current()
-        return int(np.count_nonzero(~np.isnan(snapshot.doc_published)))
+        """How many documents of the current state give a publication date."""
+        state = self._current()
+        with self._lock:
+            n = len(state.doc_ids)
+            alive = state.doc_alive[:n]
+            return int(np.count_nonzero(alive & ~np.isnan(state.doc_published[:n])))
 
     def search(
         self, query: str, top_k: int, filters: Filters | None = None
     ) -> list[tuple[Chunk, float]]:
         """The ``top_k`` chunks with the best BM25 score for ``query`` (score > 0), best first."""
-        snapshot = self._current()
+        return [(h.chunk, h.score) for h in self.search_hits(query, top_k, filters)]
+
+    def search_hits(
+        self, query: str, top_k: int, filters: Filters | None = None
+    ) -> list[KeywordHit]:
+        """``search``, with each hit's generation and stored embedding."""
+        state = self._current()
         terms = search_terms(query)
-        if snapshot.model is None or not terms or top_k <= 0:
+        if not terms or top_k <= 0:
             return []
-        ids = snapshot.model.get_tokens_ids(terms)
-        if not ids:
-            return []
-        scores = np.asarray(snapshot.model.get_scores_from_ids(ids), dtype=np.float64)
-        if filters is not None:
-            scores = np.where(snapshot.allowed(filters), scores, 0.0)
-        positive = np.flatnonzero(scores > 0)
-        if len(positive) > top_k:
-            keep = np.argpartition(-scores[positive], top_k - 1)[:top_k]
-            positive = positive[keep]
+        with self._lock:
+            scores = state.bm25.scores(terms)
+            positive = np.flatnonzero(scores > 0)
+            if filters is not None and len(positive):
+                positive = positive[state.allowed(positive, filters)]
+            if len(positive) > top_k:
+                keep = np.argpartition(-scores[positive], top_k - 1)[:top_k]
+                positive = positive[keep]
+            hits = []
+            for slot in positive.tolist():
+                chunk = state.chunks[slot]
+                assert chunk is not None
+                hits.append(
+                    KeywordHit(
+                        chunk, float(scores[slot]), state.generations[slot], state.vectors[slot]
+                    )
+                )
         # Best score first; ties in a fixed order (doc_id, chunk index).
-        order = sorted(positive.tolist(), key=lambda i: (-scores[i], i))
-        return [(snapshot.chunks[i], float(scores[i])) for i in order]
+        hits.sort(key=lambda h: (-h.score, h.chunk.doc_id, h.chunk.index))
+        return hits
 
     def refresh(self, force: bool = False) -> bool:
-        """Rebuild now if the store changed (or always, with ``force``); True if rebuilt.
+        """Bring the index up to date now if the store changed (or check anyway, with
+        ``force``); True if anything changed. Searches never wait for the store reads."""
+        with self._sync_lock:
+            if self._state is None:
+                self._build()
+                return True
+            return self._sync(force)
 
-        Blocks while another thread rebuilds. Searches never wait for this: they keep
-        using the previous build until the new one is swapped in.
-        """
-        with self._build_lock:
-            return self._refresh_locked(force)
+    def rebuild(self) -> None:
+        """Read everything again and replace the state (for tests and repairs)."""
+        with self._sync_lock:
+            self._build()
 
-    def _current(self) -> _Snapshot:
-        snapshot = self._snapshot
-        if snapshot is None:
-            with self._build_lock:
-                if self._snapshot is None:
-                    self._refresh_locked(force=True)
-            assert self._snapshot is not None
-            return self._snapshot
-        if time.monotonic() - self._checked >= self.refresh_seconds:
-            # One thread checks (and rebuilds); the others go on with the current build.
-            if self._build_lock.acquire(blocking=False):
-                try:
-                    if time.monotonic() - self._checked >= self.refresh_seconds:
-                        self._refresh_locked(force=False)
-                except Exception:
-                    # Keep serving the last good build; the next check retries.
-                    log.exception("keyword index refresh failed; serving the previous build")
-                finally:
-                    self._build_lock.release()
-        return self._snapshot or snapshot
+    def close(self) -> None:
+        """Stop the background thread."""
+        self._stop.set()
 
-    def _refresh_locked(self, force: bool) -> bool:
-        self._checked = time.monotonic()
-        revision = self.index.revision()
-        current = self._snapshot
-        if not force and current is not None and current.revision == revision:
-            return False
+    # ---- internals -------------------------------------------------------------------
+
+    def _current(self) -> _State:
+        state = self._state
+        if state is None:
+            self.refresh()
+            state = self._state
+            assert state is not None
+        if self._poller is None:
+            self._start_poller()
+        return state
+
+    def _start_poller(self) -> None:
+        with self._sync_lock:
+            if self._poller is not None:
+                return
+            ref = weakref.ref(self)
+            self._poller = threading.Thread(
+                target=_poll,
+                args=(ref, self._stop, self.refresh_seconds),
+                daemon=True,
+                name="newsqa-keyword-sync",
+            )
+            self._poller.start()
+
+    def _build(self) -> None:
         started = time.monotonic()
-        # Read the revision before the data: a write during the build changes the
-        # revision again, so the next check rebuilds.
-        self._snapshot = self._build(revision)
-        self._checked = time.monotonic()
+        revision = self.index.revision()  # before the data: a write during the build shows
+        records = [r for r in self.index.changed_documents(None) if r.state != DELETING]
+        state = _State()
+        for i in range(0, len(records), BUILD_BATCH):  # a batch's chunks at a time in memory
+            batch = records[i : i + BUILD_BATCH]
+            _apply(state, batch, self._fetch(batch), [])
+        with self._lock:
+            self._state = state
+        self._revision = revision
+        self._watermark = max((r.changed_ns for r in records), default=0)
+        self.last_sync_seconds = time.monotonic() - started
         log.info(
             "keyword index built: %d chunks at revision %r in %.2f s",
-            len(self._snapshot.chunks),
+            state.bm25.live,
             revision,
-            time.monotonic() - started,
+            self.last_sync_seconds,
         )
-        return True
 
-    def _build(self, revision: str) -> _Snapshot:
-        records = {r.doc_id: r for r in self.index.iter_documents()}
-        chunks = sorted(
-            (c for c in self.index.iter_chunks() if c.doc_id in records),
-            key=lambda c: (c.doc_id, c.index),
-        )
-        doc_ids = tuple(sorted({c.doc_id for c in chunks}))
-        position = {d: i for i, d in enumerate(doc_ids)}
-        published = [_published_epoch(records[d].published) for d in doc_ids]
-        corpus = [search_terms(c.text) for c in chunks]
-        model: bm25s.BM25 | None = None
-        if any(corpus):  # bm25s cannot index a corpus without a single term
-            model = bm25s.BM25()
-            model.index(corpus, show_progress=False)
-        return _Snapshot(
-            revision=revision,
-            chunks=tuple(chunks),
-            model=model,
-            chunk_doc=np.array([position[c.doc_id] for c in chunks], dtype=np.intp),
-            doc_ids=doc_ids,
-            doc_sources=tuple(records[d].source for d in doc_ids),
-            doc_published=np.array(published, dtype=np.float64),
-        )
+    def _sync(self, force: bool) -> bool:
+        state = self._state
+        assert state is not None
+        revision = self.index.revision()
+        if not force and revision == self._revision:
+            return False
+        started = time.monotonic()
+        since = max(0, self._watermark - CLOCK_MARGIN_NS) if self._watermark else None
+        changed = self.index.changed_documents(since)
+        present = self.index.document_ids()
+        gone = [d for d, doc in state.docs.items() if doc.slots and d not in present]
+        updates = [
+            r
+            for r in changed
+            if r.state == DELETING
+            or (doc := state.docs.get(r.doc_id)) is None
+            or doc.generation != r.generation
+            or not doc.slots
+        ]
+        gone += [r.doc_id for r in updates if r.state == DELETING]
+        updates = [r for r in updates if r.state != DELETING and r.doc_id in present]
+        if updates or gone:
+            fetched = self._fetch(updates)
+            with self._lock:
+                _apply(state, updates, fetched, gone)
+            if state.bm25.dead >= COMPACT_AFTER and state.bm25.dead > state.bm25.live:
+                fresh = state.compacted()  # only this thread mutates: safe to read unlocked
+                with self._lock:
+                    self._state = fresh
+        self._revision = revision
+        self._watermark = max([self._watermark, *(r.changed_ns for r in changed)])
+        self.last_sync_seconds = time.monotonic() - started
+        if updates or gone:
+            log.info(
+                "keyword index: %d documents updated, %d removed in %.3f s",
+                len(updates),
+                len(gone),
+                self.last_sync_seconds,
+            )
+        return bool(updates or gone)
+
+    def _fetch(self, records: list[DocumentRecord]) -> dict[str, list[LiveChunk]]:
+        """The live chunks of ``records``' documents, by doc_id (store reads, no lock)."""
+        by_doc: dict[str, list[LiveChunk]] = {r.doc_id: [] for r in records}
+        for live in self.index.live_chunks(records) if records else []:
+            by_doc[live.chunk.doc_id].append(live)
+        return by_doc
+
+
+def _apply(
+    state: _State,
+    records: list[DocumentRecord],
+    fetched: dict[str, list[LiveChunk]],
+    gone: list[str],
+) -> None:
+    """Put ``records``' fetched chunks in and take ``gone`` out."""
+    for doc_id in gone:
+        state.drop(doc_id)
+    for record in records:
+        chunks = fetched[record.doc_id]
+        state.put(record, chunks)
+        if len(chunks) != record.chunks:
+            # Replaced or deleted while we read: the writer's revision bump brings the next
+            # sync here again. Until then the document has no generation of ours.
+            state.docs[record.doc_id].generation = ""
+
+
+def _poll(ref: weakref.ReferenceType[KeywordIndex], stop: threading.Event, every: float) -> None:
+    """Sync the keyword index every ``every`` seconds until it is closed or collected."""
+    while not stop.wait(every):
+        keyword = ref()
+        if keyword is None:
+            return
+        try:
+            keyword.refresh()
+        except Exception:  # keep serving the last good state; the next check retries
+            log.exception("keyword index refresh failed; serving the previous state")
+        del keyword

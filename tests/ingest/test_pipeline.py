@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest.embedding import LocalEmbedder
-from ingest.index import READY, Index
-from ingest.model import Article, Chunk
+from ingest.index import READY, Index, Write
+from ingest.model import Chunk
 from ingest.pipeline import Ingestor
 from tests.conftest import DEMO_IDS, make_settings
 
@@ -143,31 +143,52 @@ def test_every_chunk_and_sentence_is_exact_text_of_its_document(
         assert text == (settings.corpus_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("calls", [1, 3])
+@pytest.mark.parametrize(("batch", "calls"), [(1, 1), (1, 3), (6, 1), (6, 2)])
 def test_interrupted_run_converges_to_a_clean_run(
-    tmp_path: Path, corpus_copy: Path, embedder: LocalEmbedder, calls: int
+    tmp_path: Path, corpus_copy: Path, embedder: LocalEmbedder, batch: int, calls: int
 ) -> None:
+    """Interrupted after ``calls`` batches were embedded (one document a batch, or about 6
+    chunks of several documents), a re-run adds exactly the rest."""
     clean = Index(make_settings(tmp_path / "clean"), embedder)
     Ingestor(clean).sync_paths([corpus_copy])
 
-    settings = make_settings(tmp_path / "crashed")
+    settings = make_settings(tmp_path / "crashed", ingest_batch_chunks=batch)
+    crashing = InterruptAfter(embedder, calls)
     with pytest.raises(Interrupted):
-        Ingestor(Index(settings, InterruptAfter(embedder, calls))).sync_paths([corpus_copy])
+        Ingestor(Index(settings, crashing)).sync_paths([corpus_copy])
     resumed = Index(settings, embedder)
+    written = {r.doc_id for r in resumed.iter_documents()}
+    assert 1 <= len(written) < 5
     report = Ingestor(resumed).sync_paths([corpus_copy])
-    assert len(report.added) == 5 - calls
+    assert sorted(report.added) == sorted(set(DEMO_IDS) - written)
     assert snapshot(resumed) == snapshot(clean)
 
 
+def test_documents_are_embedded_together_in_batches(
+    tmp_path: Path, corpus_copy: Path, embedder: LocalEmbedder
+) -> None:
+    counting = CountingEmbedder(embedder)
+    calls: list[int] = []
+    inner = counting.embed_documents
+
+    def embed(texts: Sequence[str]) -> list[list[float]]:
+        calls.append(len(texts))
+        return inner(texts)
+
+    counting.embed_documents = embed  # type: ignore[method-assign]
+    report = Ingestor(Index(make_settings(tmp_path), counting)).sync_paths([corpus_copy])
+    assert len(calls) == 1 and calls[0] == report.chunks, "five articles, one batch"
+
+
 class CrashingIndex(Index):
-    """The real index, failing at a chosen step of ``write_document``."""
+    """The real index, failing at a chosen step of ``write_documents``."""
 
     crash_on: str = ""
 
-    def _put_record(self, article: Article, content_hash: str, state: str, chunks: int) -> None:
+    def _put_records(self, writes: Sequence[Write], state: str) -> None:
         if state == self.crash_on:
             raise Interrupted
-        super()._put_record(article, content_hash, state, chunks)
+        super()._put_records(writes, state)
 
 
 @pytest.mark.parametrize("crash_on", ["writing", READY])

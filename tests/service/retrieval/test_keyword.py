@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from ingest.embedding import LocalEmbedder
-from ingest.index import Filters, Index
-from ingest.model import Article, Chunk, Metadata
+from ingest.index import DocumentRecord, Filters, Index, LiveChunk
+from ingest.model import Article, Metadata
 from ingest.pipeline import Ingestor
 from service.retrieval.keyword import KeywordIndex
 from service.settings import Settings
@@ -138,21 +138,23 @@ def test_a_write_stays_unseen_until_the_refresh_interval_passes(
 
 
 class GatedIndex(Index):
-    """The real index whose chunk listing waits for a gate, to hold a rebuild in progress."""
+    """The real index whose chunk reads wait for a gate, to hold a sync in progress."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.gate = threading.Event()
         self.gate.set()
         self.entered = threading.Event()
+        self.asked: list[list[str]] = []
 
-    def iter_chunks(self) -> Iterator[Chunk]:
+    def live_chunks(self, records: Sequence[DocumentRecord]) -> list[LiveChunk]:
+        self.asked.append(sorted(r.doc_id for r in records))
         self.entered.set()
         assert self.gate.wait(60)
-        yield from super().iter_chunks()
+        return super().live_chunks(records)
 
 
-def test_searches_keep_using_the_old_build_while_another_thread_rebuilds(
+def test_searches_answer_at_once_while_the_background_sync_reads_the_store(
     tmp_path: Path, embedder: LocalEmbedder
 ) -> None:
     index = GatedIndex(service_settings(tmp_path), embedder)
@@ -163,21 +165,52 @@ def test_searches_keep_using_the_old_build_while_another_thread_rebuilds(
     index.gate.clear()
     index.entered.clear()
     Ingestor(index).put(Article("new", "Gannets dive for fish."))
-    time.sleep(0.1)
-    rebuilt: list[list[tuple[Chunk, float]]] = []
-    rebuilder = threading.Thread(target=lambda: rebuilt.append(keyword.search("gannets", 5)))
-    rebuilder.start()
     try:
-        assert index.entered.wait(30), "the rebuild did not start"
+        assert index.entered.wait(30), "the background sync did not start"
         started = time.monotonic()
-        assert len(keyword.search("puffins", 5)) == 1  # the old build answers at once
+        assert len(keyword.search("puffins", 5)) == 1  # the current state answers at once
         assert keyword.search("gannets", 5) == []
         assert time.monotonic() - started < 1.0
     finally:
         index.gate.set()
-        rebuilder.join(30)
-    assert [[c.doc_id for c, _ in hits] for hits in rebuilt] == [["new"]]
+    deadline = time.monotonic() + 30
+    while not keyword.search("gannets", 5) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [c.doc_id for c, _ in keyword.search("gannets", 5)] == ["new"]
+    assert index.asked[-1] == ["new"], "only the changed document is read again"
     assert keyword.revision == index.revision()
+    keyword.close()
+
+
+def test_followed_incrementally_it_scores_as_a_fresh_build(
+    tmp_path: Path, embedder: LocalEmbedder
+) -> None:
+    """After adds, updates and deletes (by another client of the store), the incremental
+    index gives the very hits and scores of one built from scratch, and was never rebuilt."""
+    settings = service_settings(tmp_path)
+    writer = Index(settings, embedder)
+    Ingestor(writer).sync_paths([CORPUS])
+    reader = GatedIndex(settings, embedder)
+    keyword = KeywordIndex(reader, refresh_seconds=60)
+    keyword.refresh()
+    builds = len(reader.asked)
+    ingestor = Ingestor(writer)
+    ingestor.put(Article("extra", "Lavrov met the envoy in Ankara to discuss talks."))
+    ingestor.put(
+        Article(DEMO_IDS[1], "A replacement about Lavrov and sanctions. It has two sentences.")
+    )
+    writer.delete_document(DEMO_IDS[2])
+    assert keyword.refresh() is True
+    assert reader.asked[builds:] == [sorted(["extra", DEMO_IDS[1]])]
+    fresh = KeywordIndex(Index(settings, embedder), refresh_seconds=60)
+    for query in ["Lavrov talks", "sanctions", "Trump Ukraine envoy", "Kellogg", "Ankara"]:
+        got = [(c.chunk_id, round(score, 4)) for c, score in keyword.search(query, 20)]
+        want = [(c.chunk_id, round(score, 4)) for c, score in fresh.search(query, 20)]
+        assert got == want, query
+    assert keyword.chunk_count == fresh.chunk_count
+    assert keyword.dated_documents() == fresh.dated_documents()
+    keyword.close()
+    fresh.close()
 
 
 def test_concurrent_searches_during_writes_never_fail(
