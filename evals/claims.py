@@ -135,6 +135,9 @@ def run_claims(
         ingestor = Ingestor(parts.index)
         for article in [*corpus, *rgb_articles]:
             ingestor.put(article)
+        # Searched as the service is once its writes have settled (the keyword index
+        # follows the store in the background).
+        parts.keyword.refresh(force=True)
         texts = {a.doc_id: a.text for a in [*corpus, *rgb_articles]}
         app = create_app(local, parts)
         judge = Judge(embedder.embed_documents)

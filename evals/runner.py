@@ -162,6 +162,9 @@ def run(
             ingestor = Ingestor(parts.index)
             for article in suite.articles:
                 ingestor.put(article)
+            # Searched as the service is once its writes have settled (the keyword index
+            # follows the store in the background).
+            parts.keyword.refresh(force=True)
             systems: list[System] = [NewsqaSystem(parts, options.mode, k, options.now)]
             if options.baseline:
                 from evals.baseline import LlamaIndexBaseline
