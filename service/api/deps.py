@@ -53,12 +53,15 @@ class RateLimiter:
         self.per_minute = per_minute
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
+        self.prune_at = 10_000  # buckets kept before the refilled ones are dropped
 
     def check(self, client: str) -> float:
         """0 when allowed, else the seconds to wait."""
         now = time.monotonic()
         rate = self.per_minute / 60.0
         with self._lock:
+            if len(self._buckets) >= self.prune_at:
+                self._prune(now, rate)
             tokens, last = self._buckets.get(client, (float(self.per_minute), now))
             tokens = min(float(self.per_minute), tokens + (now - last) * rate)
             if tokens >= 1:
@@ -66,6 +69,20 @@ class RateLimiter:
                 return 0.0
             self._buckets[client] = (tokens, now)
             return (1 - tokens) / rate
+
+    def clients(self) -> int:
+        """How many clients have a bucket (full buckets are forgotten)."""
+        with self._lock:
+            return len(self._buckets)
+
+    def _prune(self, now: float, rate: float) -> None:
+        """Forget the clients whose bucket has refilled: they are as if never seen."""
+        full = float(self.per_minute)
+        self._buckets = {
+            client: (tokens, last)
+            for client, (tokens, last) in self._buckets.items()
+            if tokens + (now - last) * rate < full
+        }
 
 
 def require_key(request: Request, settings: SettingsDep) -> str:
