@@ -60,10 +60,12 @@ def client(app_factory: Callable[..., FastAPI]) -> Iterator[TestClient]:
 class LiveServer:
     """A uvicorn server in a thread of this process, on a free loopback port."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, **options: Any) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", **options
+        )  # options: uvicorn's, e.g. http= a protocol class
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -6,47 +6,26 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from service.api.protocol import GuardedHttpTools
-from tests.conftest import free_port
+from tests.service.api.conftest import LiveServer
 
 
-class GuardedServer:
+class GuardedServer(LiveServer):
     """uvicorn with ``GuardedHttpTools`` in a thread, as ``python -m service serve`` runs."""
 
     def __init__(self, app: FastAPI, header_timeout: float) -> None:
         GuardedHttpTools.header_timeout = header_timeout
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", http=GuardedHttpTools
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> GuardedServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("uvicorn did not start")
+        super().__init__(app, http=GuardedHttpTools)
 
     def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        super().__exit__()
         GuardedHttpTools.header_timeout = 10.0
 
 
