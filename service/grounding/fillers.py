@@ -1,0 +1,364 @@
+"""Fillers: what in a sentence answers a question's type, tied to its focus.
+
+For 'how many X' a number counting X (or, for a measure, near the event); for 'when' a time
+near what happened; for 'where' a name after a place preposition; for 'who' a name near the
+event that is a person; for 'why' a cause; for 'what did X say' a statement attributed to X.
+The attachment is by word distance and English syntax (auxiliaries, verbs of saying, the
+sentence's subject), never by words of any corpus. ``answerability`` decides with these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.dates import time_mentions
+from service.grounding.mentions import Casing, mentions_name, names, quantities
+from service.grounding.question import Question, past_tense
+from service.text import content_stems, fold, stem
+
+# How many words apart a filler and the word it answers for may be.
+NUMBER_REACH = 4
+NAME_REACH = 10
+
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|inside|across|throughout|around|visit(?:s|ed|ing)?|held in|"
+    r"hosted in|based in|located in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_TEMPORAL = re.compile(
+    r"\b(?:soon |shortly |just |days |weeks |months |years )?(?:after|before|during|since|"
+    r"until|following|ahead of|at the (?:end|start|beginning|time) of)\s+(?:the\s+)?[\w’'-]+",
+    re.IGNORECASE,
+)
+_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|as a result|so that|in order to|aimed at|thanks to|"
+    r"reasons?|caused by|blam(?:e|ed|es|ing)|the cause|since (?!\d)|after (?:it|they|he|she) "
+    r"(?:was|were|had))\b",
+    re.IGNORECASE,
+)
+# Verbs that attribute a statement to a speaker.
+_ATTRIBUTION = (
+    r"(?:said|says|say|told|tells|added|adds|noted|notes|stressed|argued|warned|suggested|"
+    r"insisted|called|described|dismissed|accused|claimed|denied|urged|asked|wrote|"
+    r"announced|stated|declared|reiterated|explained|believes|concluded|pointed out|"
+    r"went on to say|according to|responded|replied|criticized|criticised|praised|"
+    r"rejected|doubled down|cast|views?|sees?)"
+)
+_PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they)\s+(?:\w+\s+)?{_ATTRIBUTION}\b", re.I)
+
+_POSSIBLE = re.compile(
+    r"\b(?:would|could|might|may|will|shall|opportunity to|chance to|plans? to|planned to|"
+    r"hopes? to|wants? to|expected to|set to|likely to|if)\b",
+    re.IGNORECASE,
+)
+
+
+def verb_stated(question: Question, text: str) -> bool:
+    """The question's main verb is stated, and, when the question asks what was done ('what
+    did X propose'), stated as done: not only as a possibility ('would have an opportunity
+    to put proposals')."""
+    if question.verb is None:
+        return True
+    tokens = _positions(text)
+    verb = question.verb
+    root = verb if len(verb) <= 4 else verb[: len(verb) - 1]  # 'decid' ~ 'decis(ion)'
+    spans = [(n.start, n.end) for n in names(text)]
+    hits = [
+        i
+        for i, (at, w) in enumerate(tokens)
+        if (stem(w) == verb or (len(verb) > 4 and stem(w).startswith(root)))
+        and not any(a <= at < b for a, b in spans)
+    ]
+    if not hits:
+        return False
+    if not past_tense(question):
+        return True
+    for i in hits:
+        before = " ".join(w for _, w in tokens[max(0, i - 6) : i])
+        if not _POSSIBLE.search(before):
+            return True
+    return False
+
+
+def filler_of(question: Question, text: str, previous: str = "", context: str = "") -> str | None:
+    """What in ``text`` answers the question's type, tied to its focus; None when nothing."""
+    kind = question.answer_type
+    if kind == "number":
+        return _number(question, text)
+    if kind == "time":
+        return _time(question, text)
+    if kind == "place":
+        return _place(question, text, context)
+    if kind in ("person", "organisation", "entity"):
+        return _name(question, text, context)
+    if kind == "reason":
+        match = _CAUSE.search(text)
+        return match.group(0) if match else None
+    if kind == "statement":
+        return _statement(question, text, previous)
+    if kind == "yesno":
+        return text if _coverage_all(question, f"{previous} {text}") >= 0.6 else None
+    new = set(content_stems(text)) - set(question.content)
+    return text if len(new) >= 2 else None
+
+
+def _coverage_all(question: Question, text: str) -> float:
+    wanted = [s for s in question.content if s not in {"say", "said"}]
+    if not wanted:
+        return 1.0
+    present = set(content_stems(text))
+    return sum(s in present for s in wanted) / len(wanted)
+
+
+def _positions(text: str) -> list[tuple[int, str]]:
+    """(offset in ``text``, folded word) of each word."""
+    return [(m.start(), fold(m.group())) for m in re.finditer(r"[^\W_][\w'’-]*", text)]
+
+
+def _near(text: str, at: int, stems: set[str], reach: int) -> bool:
+    """Whether a word with one of ``stems`` is within ``reach`` words of offset ``at``."""
+    tokens = _positions(text)
+    index = next((i for i, (start, _) in enumerate(tokens) if start >= at), len(tokens))
+    window = tokens[max(0, index - reach) : index + reach + 1]
+    return any(stem(w) in stems for _, w in window)
+
+
+# Words that may stand between a number and the noun it counts ('20% of Ukrainian
+# territory', '3,000 people', 'a toll of 40', 'turnout was 41%').
+_BETWEEN = frozenset(
+    "of the a an more than about some over nearly almost around roughly at to by was were is "
+    "are numbered totalled totaled reached stood rose fell grew jumped dropped climbed hit came "
+    "increased decreased its their has have had been be will would risen fallen grown "
+    "reached".split()
+)
+_ADJECTIVE_END = ("an", "ian", "ish", "ese", "al", "ed", "ing", "ive", "ous", "ic", "ful", "less")
+
+
+def _number(question: Question, text: str) -> str | None:
+    """A number the question does not hold, counting the noun 'how many' asks about."""
+    asked = {q.value for q in quantities(question.text)}
+    for q in quantities(text):
+        if q.value in asked:
+            continue
+        if question.counted is None or _counts(text, q.start, q.end, question.counted):
+            return q.text
+        if _measured(question) and _near(text, q.start, _anchors(question), NUMBER_REACH):
+            return q.text
+    return None
+
+
+def _measured(question: Question) -> bool:
+    """Whether the question names a measure ('what margin', 'the cost of') rather than
+    counting a noun: a measure is seldom named beside its number ('voted 7-2')."""
+    return question.head is not None and question.counted == stem(question.head)
+
+
+def _anchors(question: Question) -> set[str]:
+    return {question.verb} if question.verb else set(question.event)
+
+
+def _counts(text: str, start: int, end: int, counted: str) -> bool:
+    """Whether the number at ``start:end`` counts ``counted``: the noun follows within three
+    words with nothing but modifiers between, or comes just before it ('a toll of 40')."""
+    after = re.findall(r"[^\W_][\w'’-]*", text[end:])[:4]
+    for word in after:
+        if stem(fold(word)) == counted:
+            return True
+        folded = fold(word)
+        if not (folded in _BETWEEN or word[0].isupper() or folded.endswith(_ADJECTIVE_END)):
+            break
+    before = re.findall(r"[^\W_][\w'’-]*", text[:start])[-4:]
+    for word in reversed(before):
+        if stem(fold(word)) == counted:
+            return True
+        if fold(word) not in _BETWEEN:
+            break
+    return False
+
+
+def _time(question: Question, text: str) -> str | None:
+    """A time the question does not hold, near what happened: its verb when it names one
+    ('was released on September 14'), else its event words (a web page's own date at the
+    head of a snippet is not when the thing happened)."""
+    anchors = _anchors(question)
+    spoken = _spoken_at(question, text)
+    for t in time_mentions(text):
+        if any(t.fits(w) or w.fits(t) for w in question.times):
+            continue
+        if not anchors or _near(text, t.start, anchors, NAME_REACH):
+            return t.text
+        if any(abs(t.start - at) <= SPEECH_REACH for at in spoken):
+            return t.text  # 'When did X tell ...': 'X said Monday that ...'
+
+    for match in _TEMPORAL.finditer(text):
+        if not anchors or _near(text, match.start(), anchors, NAME_REACH):
+            return match.group(0)
+    return None
+
+
+# How far (in characters) a time may stand from the verb of saying it dates ('said on Monday').
+SPEECH_REACH = 16
+_ASKS_SPEECH = re.compile(r"\b(?:say|said|tell|told|state|announce|warn|claim)\b")
+
+
+def _spoken_at(question: Question, text: str) -> list[int]:
+    """When the question asks when one of its names said something: the offsets of the
+    verbs of saying in ``text`` whose speaker is that name."""
+    if not question.names or not _ASKS_SPEECH.search(fold(question.text)):
+        return []
+    if not any(_asked_name(question, s) for s in speakers(text)):
+        return []
+    return [m.start() for m in _ATTRIBUTED.finditer(text)]
+
+
+def _asked_name(question: Question, name: str) -> bool:
+    return any(mentions_name(q, name) or mentions_name(name, q) for q in question.names)
+
+
+def _place(question: Question, text: str, context: str) -> str | None:
+    """A name after a place preposition ('in Bonn', 'visit Kazakhstan'); for 'which
+    country/region' questions, any name the question does not hold."""
+    for found in names(text, Casing([context])):
+        if _asked_name(question, found.text):
+            continue
+        if question.head or _LOCATIVE.search(text[max(0, found.start - 24) : found.start]):
+            return found.text
+    return None
+
+
+def _name(question: Question, text: str, context: str) -> str | None:
+    """A name the question does not hold, near what it asks about. For 'who', a one-word
+    name must be written in full elsewhere in the article ('Kellogg' after 'Keith
+    Kellogg'), be the one the sentence attributes speech to, or stand just before the
+    event's verb: a lone capitalised word is as often a title or a thing ('Titanic')."""
+    anchors = set(question.event) | ({question.verb} if question.verb else set())
+    casing = Casing([context])
+    everywhere = names(context, casing)
+    said_by = speakers(text)
+    for found in names(text, casing):
+        if _asked_name(question, found.text) or anchors & set(content_stems(found.text)):
+            continue
+        if question.answer_type == "person" and found.tokens[-1] in _THING_HEADS:
+            continue  # 'the Johnny Unitas Golden Arm Award' is not a person
+        if question.answer_type == "person" and len(found.tokens) == 1:
+            fuller = any(len(n.tokens) > 1 and found.tokens[0] in n.tokens for n in everywhere)
+            speaks = found.text in said_by  # 'Lavrov said': a person, whatever the verb asked
+            acts = _before_verb(text, found.end, question.verb) or (
+                _subject(text, found.text) and _near(text, found.end, anchors, 3)
+            )  # 'Germany celebrate their win'
+            if not (fuller or speaks or acts):
+                continue
+        if not anchors:
+            return found.text
+        if _near(text, found.start, anchors, NAME_REACH) or _near(
+            text, found.end, anchors, NAME_REACH
+        ):
+            return found.text
+        if question.verb and _subject(text, found.text) and verb_stated(question, text):
+            return found.text  # the subject of the sentence that states the verb
+    return None
+
+
+# Last words that make a name the name of a thing, an event or a place, not of a person.
+_THING_HEADS = frozenset(
+    "award awards prize prizes cup trophy championship championships games olympics festival "
+    "stadium arena park university college school council ministry department party company "
+    "inc corp ltd group bank museum hall bridge street river film show series award".split()
+)
+
+
+def _before_verb(text: str, end: int, verb: str | None) -> bool:
+    """Whether the question's verb follows right after offset ``end`` (a subject)."""
+    if verb is None:
+        return False
+    following = re.findall(r"[^\W_][\w'’-]*", text[end:])[:2]
+    return any(stem(fold(w)).startswith(verb[: max(4, len(verb) - 1)]) for w in following)
+
+
+def _statement(question: Question, text: str, previous: str) -> str | None:
+    """The sentence, when it is a statement of the question's speaker: attributed to them
+    ('X said', 'said X', 'according to X'), or with them as its subject, or a quotation or
+    'he said' right after a sentence whose subject they are."""
+    speaker = question.speaker
+    said_by = speakers(text)
+    if speaker is None:
+        return text if said_by or _PRONOUN_SPEAKER.search(text) or _quoted(text) else None
+    if not topic_covered(question, text):
+        return None  # their statement, but about something else
+    wanted = speaker.split()[-1]
+    if any(mentions_name(wanted, s) for s in said_by):
+        return text
+    if wanted.islower() and _role_speaks(text, wanted):
+        return text  # a role: 'officials', 'the mayor'
+    if said_by:
+        return None  # somebody else says it
+    if _subject(text, wanted):
+        return text
+    referring = _PRONOUN_SPEAKER.search(text) or _quoted(text)
+    if referring and (
+        _subject(previous, wanted) or any(mentions_name(wanted, s) for s in speakers(previous))
+    ):
+        return text
+    return None
+
+
+_ATTRIBUTED = re.compile(rf"\b{_ATTRIBUTION}\b", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;:“”\"]")
+
+
+def speakers(text: str) -> list[str]:
+    """The names a sentence attributes speech to: the names of the clause before a verb of
+    saying ('Lavrov also said', 'John Kirby, a spokesman, suggested'), and a name right
+    after one ('said Lavrov')."""
+    found = names(text)
+    out: list[str] = []
+    for verb in _ATTRIBUTED.finditer(text):
+        starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, verb.start())]
+        clause_start = starts[-1] if starts else 0
+        before = [
+            n.text
+            for n in found
+            if clause_start <= n.start
+            and n.end <= verb.start()
+            and not re.search(r"['’]s$", n.text)  # 'Trump's envoy' is not Trump
+        ]
+        after = [n.text for n in found if 0 <= n.start - verb.end() <= 25]
+        out += before[:2] + after[:1]
+    return list(dict.fromkeys(out))
+
+
+def _role_speaks(text: str, role: str) -> bool:
+    """Whether a role noun ('officials') is the subject of a verb of saying in ``text``."""
+    folded = fold(text)
+    wanted = stem(role)
+    for verb in _ATTRIBUTED.finditer(folded):
+        starts = [m.end() for m in _CLAUSE_START.finditer(folded, 0, verb.start())]
+        clause = folded[starts[-1] if starts else 0 : verb.start()]
+        if wanted in {stem(w) for w in re.findall(r"[^\W_]+", clause)}:
+            return True
+    return _subject(text, role)
+
+
+def _subject(text: str, name: str) -> bool:
+    """Whether ``name`` is among the first words of ``text`` (its subject, roughly)."""
+    opening = " ".join(re.findall(r"[^\W_][\w'’.-]*", text)[:6])
+    return bool(opening) and mentions_name(name, opening)
+
+
+def _quoted(text: str) -> bool:
+    return bool(re.search(r"[“\"][^”\"]{12,}", text))
+
+
+def topic_covered(question: Question, text: str) -> bool:
+    if not question.topic:
+        return True
+    present = set(content_stems(text))
+    name_words = {w for n in question.names for w in content_stems(n)}
+    wanted = [s for s in question.topic if s not in name_words]
+    if not wanted:
+        return all(
+            mentions_name(n, text)
+            for n in question.names
+            if set(content_stems(n)) & set(question.topic)
+        )
+    return sum(s in present for s in wanted) / len(wanted) >= 0.5
