@@ -32,6 +32,10 @@ QUESTION: list[Message] = [
     {"role": "system", "content": "You are a helpful assistant. Answer in one sentence."},
     {"role": "user", "content": "What is the capital of France?"},
 ]
+# A prompt whose reply takes a while: to be in the middle of it.
+LONG: list[Message] = [
+    {"role": "user", "content": "Write a long story about a lighthouse keeper and the sea."}
+]
 
 
 def smollm2_gguf() -> Path:

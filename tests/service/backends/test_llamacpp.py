@@ -18,6 +18,7 @@ from service.errors import LLMUnavailable
 from tests.conftest import ROOT
 from tests.service.backends.test_llamacpp_build import AMX_CRASH, EPYC, XEON_NATIVE
 from tests.service.conftest import (
+    LONG,
     QUESTION,
     at_once,
     llm_settings,
@@ -27,10 +28,6 @@ from tests.service.conftest import (
 )
 
 pytestmark = pytest.mark.slow
-
-LONG: list[Message] = [
-    {"role": "user", "content": "Write a long story about a lighthouse keeper and the sea."}
-]
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from service.backends.base import Message
 from service.backends.llamacpp_process import ModelProcess, describe_exit
 from service.backends.openai_chat import OpenAIChat
 from service.errors import LLMUnavailable
 from tests.service.conftest import (
+    LONG,
     QUESTION,
     at_once,
     llm_settings,
@@ -26,10 +26,6 @@ from tests.service.conftest import (
 )
 
 pytestmark = pytest.mark.slow
-
-LONG: list[Message] = [
-    {"role": "user", "content": "Write a long story about a lighthouse keeper and the sea."}
-]
 
 
 @pytest.fixture
