@@ -94,8 +94,13 @@ class HybridRetriever:
         return passages
 
     def dated_documents(self) -> int:
-        """How many indexed documents state a publication date."""
-        return self.keyword.dated_documents()
+        """How many indexed documents state a publication date. None known is checked
+        against the store first: the keyword index may trail a write by its refresh
+        interval, and "no article is dated" turns a question's dates off."""
+        dated = self.keyword.dated_documents()
+        if dated == 0 and self.keyword.refresh():
+            dated = self.keyword.dated_documents()
+        return dated
 
     def _add_keyword(
         self,
