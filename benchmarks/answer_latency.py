@@ -53,6 +53,7 @@ def main() -> None:
                 started = time.perf_counter()
                 parts.engine.ask(AskRequest(question))
                 answer.append((time.perf_counter() - started) * 1000)
+        parts.close()
     print("| step | median ms | p95 ms | n |")
     print("| --- | --- | --- | --- |")
     for name, values in [("retrieve (hybrid)", retrieve), ("ask, extractive", answer)]:

@@ -67,7 +67,7 @@ def main() -> None:
         print("| --- | --- |")
         for name, values in stages.items():
             print(f"| {name} | {statistics.median(values):.1f} |")
-        keyword.close()
+        parts.close()
 
 
 if __name__ == "__main__":

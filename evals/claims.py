@@ -131,17 +131,17 @@ def run_claims(
             update={"data_dir": Path(tmp) / "index", "chroma_host": None, "collection": "claims",
                     "llm": "extractive", "api_keys": ""}
         )  # fmt: skip
-        parts = build(local, embedder)
-        ingestor = Ingestor(parts.index)
-        for article in [*corpus, *rgb_articles]:
-            ingestor.put(article)
-        # Searched as the service is once its writes have settled (the keyword index
-        # follows the store in the background).
-        parts.keyword.refresh(force=True)
-        texts = {a.doc_id: a.text for a in [*corpus, *rgb_articles]}
-        app = create_app(local, parts)
-        judge = Judge(embedder.embed_documents)
-        scored = asyncio.run(_verify_all(app, pairs, texts, rgb_ids, judge))
+        with build(local, embedder) as parts:
+            ingestor = Ingestor(parts.index)
+            for article in [*corpus, *rgb_articles]:
+                ingestor.put(article)
+            # Searched as the service is once its writes have settled (the keyword index
+            # follows the store in the background).
+            parts.keyword.refresh(force=True)
+            texts = {a.doc_id: a.text for a in [*corpus, *rgb_articles]}
+            app = create_app(local, parts)
+            judge = Judge(embedder.embed_documents)
+            scored = asyncio.run(_verify_all(app, pairs, texts, rgb_ids, judge))
     return _results(scored, split)
 
 

@@ -154,11 +154,19 @@ def run(
     bar = tqdm(total=total, desc=f"eval {label}", unit="case", disable=not options.progress)
     for suite in suites:
         _check_gold(suite)
-        with tempfile.TemporaryDirectory(prefix="newsqa-eval-") as tmp:
-            local = settings.model_copy(
-                update={"data_dir": Path(tmp) / "index", "chroma_host": None, "collection": "evals"}
-            )
-            parts = build(local, cache)
+        with (
+            tempfile.TemporaryDirectory(prefix="newsqa-eval-") as tmp,
+            build(
+                settings.model_copy(
+                    update={
+                        "data_dir": Path(tmp) / "index",
+                        "chroma_host": None,
+                        "collection": "evals",
+                    }
+                ),
+                cache,
+            ) as parts,
+        ):
             ingestor = Ingestor(parts.index)
             for article in suite.articles:
                 ingestor.put(article)

@@ -54,9 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from service.wiring import build
 
     try:
-        engine = build(settings).engine
-        request = AskRequest(args.question, mode=args.mode, top_k=args.top_k, strict=args.strict)
-        answer = engine.ask(request)
+        with build(settings) as parts:
+            request = AskRequest(
+                args.question, mode=args.mode, top_k=args.top_k, strict=args.strict
+            )
+            answer = parts.engine.ask(request)
     except (IngestError, ServiceError, ImportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -32,6 +32,20 @@ class Components:
     engine: AnswerEngine
     chat: ChatBackend | None
 
+    def close(self) -> None:
+        """Stop the threads and processes these parts started: the keyword index's poller,
+        the answer pool, the local model process or the LLM client. Idempotent."""
+        self.keyword.close()
+        self.engine.close()
+        if self.chat is not None:
+            self.chat.close()
+
+    def __enter__(self) -> Components:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def build(settings: Settings, embedder: Embedder | None = None) -> Components:
     """Open the index, load the models and wire the engine (slow: seconds)."""

@@ -95,11 +95,10 @@ class Runtime:
         self.close()
 
     def close(self) -> None:
-        """Stop what this runtime built: the local model process, the LLM client."""
+        """Stop what this runtime built: the keyword poller, the answer pool, the local
+        model process, the LLM client. Parts passed in are their owner's to close."""
         if self._owns_components and self._components is not None:
-            chat = self._components.chat
-            if chat is not None:
-                chat.close()
+            self._components.close()
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:

@@ -277,9 +277,17 @@ class KeywordIndex:
         with self._sync_lock:
             self._build()
 
-    def close(self) -> None:
-        """Stop the background thread."""
+    @property
+    def following(self) -> bool:
+        """Whether the background thread that follows the store is running."""
+        return self._poller is not None and self._poller.is_alive()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the background thread (waiting up to ``timeout`` seconds for it)."""
         self._stop.set()
+        poller = self._poller
+        if poller is not None and poller is not threading.current_thread():
+            poller.join(timeout)
 
     # ---- internals -------------------------------------------------------------------
 
@@ -395,12 +403,21 @@ def _apply(
 
 def _poll(ref: weakref.ReferenceType[KeywordIndex], stop: threading.Event, every: float) -> None:
     """Sync the keyword index every ``every`` seconds until it is closed or collected."""
+    failing = False
     while not stop.wait(every):
         keyword = ref()
         if keyword is None:
             return
         try:
             keyword.refresh()
-        except Exception:  # keep serving the last good state; the next check retries
-            log.exception("keyword index refresh failed; serving the previous state")
+        except Exception as e:  # keep serving the last good state; the next check retries
+            if not failing:  # one traceback per outage, not one per check
+                log.exception("keyword index refresh failed; serving the previous state")
+            else:
+                log.debug("keyword index refresh still failing: %s", e)
+            failing = True
+        else:
+            if failing:
+                log.warning("keyword index refresh works again")
+            failing = False
         del keyword

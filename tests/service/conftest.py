@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pytest
 
@@ -22,6 +22,29 @@ from service.settings import Settings
 from tests.conftest import free_port
 
 T = TypeVar("T")
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+@pytest.fixture
+def closing() -> Iterator[Callable[[C], C]]:
+    """``closing(parts)`` closes ``parts`` when the test ends: their keyword poller, answer
+    pool and model process stop with the test, not whenever they are collected."""
+    opened: list[Closable] = []
+
+    def keep(thing: C) -> C:
+        opened.append(thing)
+        return thing
+
+    yield keep
+    for thing in reversed(opened):
+        thing.close()
+
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 

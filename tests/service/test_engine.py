@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,8 +45,9 @@ def make(tmp: Path, embedder: LocalEmbedder, **overrides: object) -> Components:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> Components:
-    return make(tmp_path_factory.mktemp("engine"), embedder)
+def demo(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> Iterator[Components]:
+    with make(tmp_path_factory.mktemp("engine"), embedder) as parts:
+        yield parts
 
 
 def check_invariants(parts: Components, answer: Answer) -> None:
@@ -156,10 +157,10 @@ def test_llm_mode_without_an_llm_degrades_to_extractive(demo: Components) -> Non
 
 @pytest.fixture
 def injected(tmp_path: Path, embedder: LocalEmbedder) -> Iterator[Components]:
-    parts = make(tmp_path, embedder)
-    Ingestor(parts.index).put(Article("grain", INJECTION, Metadata(source="Wire")))
-    parts.keyword.refresh(force=True)
-    yield parts
+    with make(tmp_path, embedder) as parts:
+        Ingestor(parts.index).put(Article("grain", INJECTION, Metadata(source="Wire")))
+        parts.keyword.refresh(force=True)
+        yield parts
 
 
 def test_instructions_inside_an_article_change_nothing(injected: Components) -> None:
@@ -175,9 +176,9 @@ def test_instructions_inside_an_article_change_nothing(injected: Components) -> 
 
 
 def test_statements_from_different_dates_are_kept_apart(
-    tmp_path: Path, embedder: LocalEmbedder
+    tmp_path: Path, embedder: LocalEmbedder, closing: Callable[[Components], Components]
 ) -> None:
-    parts = make(tmp_path, embedder)
+    parts = closing(make(tmp_path, embedder))
     ingestor = Ingestor(parts.index)
     from datetime import date
 

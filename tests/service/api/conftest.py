@@ -32,11 +32,13 @@ def api_settings(data_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def demo_parts(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> Components:
+def demo_parts(
+    tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder
+) -> Iterator[Components]:
     """The demo corpus indexed once per test module, extractive answers."""
-    parts = build(api_settings(tmp_path_factory.mktemp("api")), embedder)
-    Ingestor(parts.index).sync_paths([CORPUS])
-    return parts
+    with build(api_settings(tmp_path_factory.mktemp("api")), embedder) as parts:
+        Ingestor(parts.index).sync_paths([CORPUS])
+        yield parts
 
 
 @pytest.fixture

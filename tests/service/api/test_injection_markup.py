@@ -35,7 +35,7 @@ def server(
 ) -> Iterator[LiveServer]:
     parts = build(api_settings(Path(tmp_path_factory.mktemp("injection"))), embedder)
     Ingestor(parts.index).put(Article(doc_id="zorvath", text=ARTICLE))
-    with LiveServer(create_app(parts.settings, parts)) as live:
+    with parts, LiveServer(create_app(parts.settings, parts)) as live:
         yield live
 
 

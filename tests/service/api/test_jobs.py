@@ -59,8 +59,9 @@ def finished(job: JobOut) -> bool:
 
 
 @pytest.fixture
-def parts(tmp_path: Path, embedder: LocalEmbedder) -> Components:
-    return build(api_settings(tmp_path, max_upload_records=2000), embedder)
+def parts(tmp_path: Path, embedder: LocalEmbedder) -> Iterator[Components]:
+    with build(api_settings(tmp_path, max_upload_records=2000), embedder) as parts:
+        yield parts
 
 
 @pytest.fixture

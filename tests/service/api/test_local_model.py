@@ -46,11 +46,9 @@ def local_parts(
         llm_max_tokens=200,
         llm_timeout=600,  # a loaded 2-core machine is slow; the timeout is tested elsewhere
     )
-    parts = build(settings, embedder)
-    Ingestor(parts.index).sync_paths([CORPUS])
-    yield parts
-    assert parts.chat is not None
-    parts.chat.close()
+    with build(settings, embedder) as parts:
+        Ingestor(parts.index).sync_paths([CORPUS])
+        yield parts
 
 
 @pytest.fixture(scope="module")

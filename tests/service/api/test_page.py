@@ -224,7 +224,7 @@ def test_documents_view_lists_the_index(live: LiveServer, pages: Pages) -> None:
 def own_server(tmp_path: Path, embedder: LocalEmbedder) -> Iterator[tuple[LiveServer, Components]]:
     """A server on an empty index of its own, for tests that upload."""
     parts = build(api_settings(tmp_path), embedder)
-    with LiveServer(create_app(parts.settings, parts)) as server:
+    with parts, LiveServer(create_app(parts.settings, parts)) as server:
         yield server, parts
 
 

@@ -3,6 +3,7 @@ makes the server answer 5xx (extractive mode, its own temporary index)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,10 @@ from tests.service.api.conftest import api_settings
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> Any:
-    parts = build(api_settings(Path(tmp_path_factory.mktemp("fuzz"))), embedder)
-    Ingestor(parts.index).sync_paths([CORPUS])
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(parts.settings, parts))
+def api_schema(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbedder) -> Iterator[Any]:
+    with build(api_settings(Path(tmp_path_factory.mktemp("fuzz"))), embedder) as parts:
+        Ingestor(parts.index).sync_paths([CORPUS])
+        yield schemathesis.openapi.from_asgi("/openapi.json", create_app(parts.settings, parts))
 
 
 @pytest.mark.slow

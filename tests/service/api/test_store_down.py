@@ -24,7 +24,7 @@ def test_store_down_is_a_503_with_the_reason(tmp_path: Path, embedder: LocalEmbe
         )
         parts = build(settings, embedder)
         Ingestor(parts.index).sync_paths([CORPUS])
-        with LiveServer(create_app(settings, parts)) as live:
+        with parts, LiveServer(create_app(settings, parts)) as live:
             ok = httpx.post(f"{live.url}/v1/ask", json={"question": "What did Kirby say?"})
             assert ok.status_code == 200
             server.stop()

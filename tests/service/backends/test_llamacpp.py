@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import signal
 import sys
@@ -16,6 +15,7 @@ from service.backends.llamacpp import INSTALL_HINT, LlamaCppChat
 from service.backends.llamacpp_build import Build, judge
 from service.errors import LLMUnavailable
 from tests.conftest import ROOT
+from tests.imports import imports_of
 from tests.service.backends.test_llamacpp_build import AMX_CRASH, EPYC, XEON_NATIVE
 from tests.service.conftest import (
     LONG,
@@ -197,18 +197,11 @@ def test_without_llama_cpp_python_the_error_says_how_to_install(
 def test_only_the_child_processes_import_llama_cpp() -> None:
     # Native llama.cpp code never runs in the API process: only the model process and the
     # build probe import it.
-    importers = set()
-    for path in sorted((ROOT / "service").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = (
-                [a.name for a in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else []
-            )
-            if any(n.split(".")[0] == "llama_cpp" for n in names):
-                importers.add(path.relative_to(ROOT).as_posix())
+    importers = {
+        path.relative_to(ROOT).as_posix()
+        for path, names in imports_of(sorted((ROOT / "service").rglob("*.py"))).items()
+        if any(n.split(".")[0] == "llama_cpp" for n in names)
+    }
     assert importers == {
         "service/backends/llamacpp_build.py",
         "service/backends/llamacpp_server.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from ingest.model import Article, Metadata
 from ingest.pipeline import Ingestor
 from service.retrieval.keyword import KeywordIndex
 from service.settings import Settings
-from tests.conftest import CORPUS, DEMO_IDS
+from tests.conftest import CORPUS, DEMO_IDS, ChromaServer
 
 # The same small dated articles the index's own filter test uses.
 FILTER_ARTICLES: list[tuple[str, str | None, date | None]] = [
@@ -243,3 +244,43 @@ def test_concurrent_searches_during_writes_never_fail(
     assert errors == []
     keyword.refresh()
     assert {c.doc_id for c, _ in keyword.search("heron", 10)} == {f"h{i}" for i in range(6)}
+
+
+def test_a_store_outage_is_logged_once_and_its_end_too(
+    tmp_path: Path, embedder: LocalEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The background sync keeps the last state through an outage of a real Chroma server,
+    logs one traceback for it (not one per check), and says when the store is back."""
+    (tmp_path / "chroma").mkdir()
+    server = ChromaServer(tmp_path / "chroma").__enter__()
+    try:
+        settings = service_settings(
+            tmp_path, chroma_host=server.host, chroma_port=server.port, collection="outage"
+        )
+        keyword = KeywordIndex(Index(settings, embedder), refresh_seconds=0.05)
+        Ingestor(keyword.index).put(Article("puffins", "Puffins nest on the cliffs."))
+        assert len(keyword.search("puffins", 5)) == 1  # built; the poller runs from here
+        caplog.set_level(logging.DEBUG, logger="service.retrieval.keyword")
+        server.stop()
+        deadline = time.monotonic() + 60
+        while len(ours(caplog)) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(keyword.search("puffins", 5)) == 1, "the last good state is still served"
+        server.__enter__()  # the same port and data
+        deadline = time.monotonic() + 60
+        while not any("works again" in r.getMessage() for r in ours(caplog)):
+            assert time.monotonic() < deadline, "the sync did not come back"
+            time.sleep(0.05)
+        keyword.close()
+    finally:
+        server.stop()
+    records = ours(caplog)
+    by_level = [r.levelname for r in records]
+    assert by_level.count("ERROR") == 1 and records[0].levelname == "ERROR"
+    assert records[0].exc_info is not None
+    assert by_level.count("DEBUG") >= 4, "each later failed check is logged quietly"
+    assert by_level[-1] == "WARNING" and "works again" in records[-1].getMessage()
+
+
+def ours(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "service.retrieval.keyword"]
