@@ -51,11 +51,13 @@ class RequestContext:
             return
         received = 0
 
-        started_response = timed_out = False
+        started_response = timed_out = body_read = False
 
         async def limited_receive() -> Message:
-            nonlocal received, timed_out
-            if started_response:  # the body is read; now only a disconnect can come
+            nonlocal received, timed_out, body_read
+            if started_response or body_read:
+                # Only a disconnect can come now: a streaming response listens for it, for
+                # as long as it streams, often before its first byte is sent.
                 return await receive()
             try:
                 message = await asyncio.wait_for(receive(), self.body_timeout)
@@ -67,6 +69,7 @@ class RequestContext:
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise TooLarge
+                body_read = not message.get("more_body", False)
             return message
 
         async def send_with_id(message: Message) -> None:

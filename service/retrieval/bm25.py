@@ -93,6 +93,8 @@ class IncrementalBM25:
         self._alive[first:last] = True
         self.live += len(rows)
         self._total_length += float(lengths.sum())
+        if not len(ids):
+            return  # chunks with no searchable word ('—', 'and the'): live, never matched
         np.add.at(self._df, ids, 1)
         # Group by term (a stable sort keeps each term's slots in ascending order).
         order = np.argsort(ids, kind="stable")

@@ -210,6 +210,19 @@ def test_uploaded_text_is_searchable_by_keyword_at_once(client: TestClient) -> N
     assert results[0].text == ARTICLE
 
 
+@pytest.mark.parametrize("text", ["— … —", "And the, of it."])
+def test_a_text_without_a_searchable_word_is_stored_and_search_goes_on(
+    client: TestClient, text: str
+) -> None:
+    # No word the keyword index keeps (stopwords, punctuation): stored like any other text,
+    # never a 500, and the index keeps answering.
+    response = client.post("/v1/documents", json={"doc_id": "wordless", "text": text})
+    assert response.status_code == 201, response.text
+    assert client.get("/v1/documents/wordless").json()["text"] == text
+    found = client.post("/v1/search", json={"query": "Lavrov Washington"})
+    assert found.status_code == 200 and found.json()["results"]
+
+
 # ---- upload: formats ---------------------------------------------------------------------
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ingest.embedding import LocalEmbedder
 from service.api.app import create_app
 from service.settings import Settings
-from service.wiring import Components
-from tests.service.api.conftest import LiveServer
+from service.wiring import Components, build
+from tests.service.api.conftest import LiveServer, api_settings
 
 
 def test_health_and_readiness(client: TestClient) -> None:
@@ -21,14 +23,14 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
 
 
-def test_not_ready_while_loading_then_ready(demo_parts: Components) -> None:
+def test_not_ready_while_loading_then_ready(tmp_path: Path, embedder: LocalEmbedder) -> None:
     release = threading.Event()
 
-    def slow_build(_: Settings) -> Components:
+    def slow_build(settings: Settings) -> Components:
         release.wait(30)
-        return demo_parts
+        return build(settings, embedder)  # the runtime's own parts: it closes them
 
-    app = create_app(demo_parts.settings, builder=slow_build)
+    app = create_app(api_settings(tmp_path), builder=slow_build)
     with TestClient(app) as client:
         waiting = client.get("/readyz")
         assert waiting.status_code == 503 and "still loading" in waiting.json()["reason"]
