@@ -162,7 +162,9 @@ def _poll_found(check: Any, started: float, deadline: float = 10) -> float | Non
     return None
 
 
-def visibility(work: Path, chroma: Server, size: int, tries: int) -> dict[str, Any]:
+def visibility(
+    work: Path, chroma: Server, size: int, tries: int, deadline: float = 10
+) -> dict[str, Any]:
     """Seconds from a write returning (API upload, CLI ingest) to the document being found by
     dense search (a Chroma query), by keyword search in another process (this one, a
     ``KeywordIndex`` following the store), and through the API's /v1/search."""
@@ -210,9 +212,9 @@ def visibility(work: Path, chroma: Server, size: int, tries: int) -> dict[str, A
                     got = client.post("/v1/search", json={"query": w, "top_k": 3}).json()
                     return any(r["doc_id"] == d for r in got["results"])
 
-                dense = _poll_found(dense_found, written)
-                other = _poll_found(keyword_found, written)
-                api_found = _poll_found(through_api, written)
+                dense = _poll_found(dense_found, written, deadline)
+                other = _poll_found(keyword_found, written, deadline)
+                api_found = _poll_found(through_api, written, deadline)
                 rows.append({"via": via, "dense_s": dense, "keyword_other_process_s": other,
                              "api_search_s": api_found,
                              "keyword_sync_s": round(keyword.last_sync_seconds, 3)})  # fmt: skip
@@ -264,6 +266,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--visible-tries", type=int, default=3)
+    parser.add_argument("--visible-deadline", type=float, default=10,
+                        help="seconds until a write not found counts as not visible")  # fmt: skip
     parser.add_argument("--synthetic-from", type=int, default=0,
                         help="sizes from this one get random vectors instead of the model's "
                         "(for a machine too busy to embed them; dense hits are then "
@@ -285,7 +289,9 @@ def main() -> None:
                 )
             middle = 10_000 if 10_000 in sizes else sizes[-1]
             print(f"[{middle}] visibility", flush=True)
-            results["visible"] = visibility(work, chroma, middle, args.visible_tries)
+            results["visible"] = visibility(
+                work, chroma, middle, args.visible_tries, args.visible_deadline
+            )
             if args.load_seconds > 0:
                 results["load"] = load(work, chroma, middle, args.clients, args.load_seconds)
             results["chroma_peak_rss_mb"] = chroma.peak_rss_mb()

@@ -46,6 +46,7 @@ def test_the_bench_suite_runs_end_to_end_on_a_tiny_corpus(tmp_path: Path) -> Non
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--sizes", "60", "--rounds", "1",
          "--clients", "2", "--load-seconds", "3", "--visible-tries", "1",
+         "--visible-deadline", "120",  # a loaded CI machine; the figure is not the point
          "--out", str(out), "--docs", str(doc)],
         cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=1200,
     )  # fmt: skip
@@ -57,7 +58,8 @@ def test_the_bench_suite_runs_end_to_end_on_a_tiny_corpus(tmp_path: Path) -> Non
     assert size["http"]["search"]["n"] > 0 and size["http"]["hit_at_5"] > 0.5
     assert [row["workers"] for row in results["load"]] == [1, 2]
     assert all(row["requests"] > 0 and row["failures"] == 0 for row in results["load"])
-    assert all(row["dense_s"] is not None for row in results["visible"]["rows"])
+    visible = results["visible"]["rows"]
+    assert all(row["dense_s"] is not None for row in visible), visible
     text = doc.read_text()
     assert "### Targets" in text and "| 1 | 2 | 3 |" in text
     assert (tmp_path / "benchmarks-latency.png").stat().st_size > 1000
