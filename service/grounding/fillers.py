@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from ingest.dates import time_mentions
-from service.grounding.mentions import Casing, mentions_name, names, quantities
+from service.grounding.mentions import Casing, mentions_name, names
+from service.grounding.quantities import quantities
 from service.grounding.question import Question, past_tense
 from service.text import content_stems, fold, stem
 
