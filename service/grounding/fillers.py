@@ -31,7 +31,14 @@ NAME_REACH = 10
 
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|across|throughout|around|visit(?:s|ed|ing)?|held in|"
-    r"hosted in|based in|located in)\s+(?:the\s+)?$",
+    r"hosted in|based in|located in|"
+    # motion to a place: 'flew to Ankara', 'moved to the coast'
+    r"(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew)|go(?:es)?|went|move[sd]?|returned|"
+    r"headed|sailed|drove|fled|relocated) to|"
+    # a part of a place: 'the cliffs of Skomer', 'the outskirts of Kharkiv'
+    r"(?:city|town|village|island|islands|region|province|state|county|capital|port|coast|"
+    r"shores?|banks?|cliffs?|outskirts|suburbs?|streets?|centre|center|heart|edge|north|"
+    r"south|east|west|north-?east|north-?west|south-?east|south-?west) of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _TEMPORAL = re.compile(
