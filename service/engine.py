@@ -27,10 +27,12 @@ from service.grounding.answerability import (
     casing_of,
     judge_quotes,
 )
-from service.grounding.citations import Verified, Verifier, strip_markers, verify
+from service.grounding.citations import Verified, Verifier, verify
 from service.grounding.conflicts import Statement, find_conflicts
 from service.grounding.fillers import filler_of
-from service.grounding.question import DateScope, Question, analyse, keyword_expansion, with_casing
+from service.grounding.markers import strip_markers
+from service.grounding.question import Question, analyse, keyword_expansion, with_casing
+from service.grounding.question_dates import DateScope
 from service.limits import MAX_QUESTION_CHARS
 from service.refusals import is_refusal
 

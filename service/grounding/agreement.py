@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from service.grounding.mentions import Casing, mentions_name, names, quantities, time_mentions
+from service.grounding.mentions import Casing, mentions_name, names, time_mentions
+from service.grounding.quantities import quantities
 from service.text import STOPWORDS, fold, stem, words
 
 _NEGATOR = re.compile(

@@ -18,20 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.model import Span
-from ingest.sentences import split_sentences
 from service.answers import AnswerSentence, Citation, Passage
 from service.grounding.agreement import Agreement, agreement
 from service.grounding.injection import looks_like_injection
+from service.grounding.markers import split_claims
 from service.grounding.mentions import Casing
 from service.text import content_stems, lexical_recall
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 
-MARKER = re.compile(
-    r"\[\s*(?:sources?\s*)?(\d{1,3}(?:\s*(?:,|;|and|&)\s*(?:sources?\s*)?\d{1,3})*)\s*\]",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"\d{1,3}")
 # How much better than the threshold an unmarked sentence's best source must be to be added.
 REPAIR_MARGIN = 0.1
 LEXICAL_WEIGHT = 0.5
@@ -79,30 +74,6 @@ class Judged:
         return self.agreement.agrees and self.score >= threshold
 
 
-@dataclass
-class _Claim:
-    text: str
-    markers: list[int]
-    paragraph_break: bool
-
-
-def strip_markers(text: str) -> str:
-    """The text without ``[n]`` markers, spaces tidied."""
-    cleaned = MARKER.sub("", text)
-    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
-    return re.sub(r"[ \t]{2,}", " ", cleaned).strip()
-
-
-def markers_in(text: str) -> list[int]:
-    """Marker numbers in order of appearance, without repeats."""
-    found: list[int] = []
-    for match in MARKER.finditer(text):
-        for number in _NUMBER.findall(match.group(1)):
-            if int(number) not in found:
-                found.append(int(number))
-    return found
-
-
 def evidence_of(passage: Passage) -> list[Evidence]:
     """Every sentence of a passage, and every pair of adjacent sentences, as quotes."""
     chunk = passage.chunk
@@ -119,36 +90,6 @@ def evidence_of(passage: Passage) -> list[Evidence]:
             pair = Span(a.start, b.end)
             out.append(Evidence(passage, pair, passage.quote(pair)))
     return out
-
-
-_MARKERS_AFTER_END = re.compile(r"([.!?…]+[\"”’)]*)((?:[ \t]*\[[^\[\]\n]{1,40}\])+)")
-
-
-def _markers_before_end(answer: str) -> str:
-    """'talks.[1] Next' -> 'talks [1]. Next', so sentence splitting sees the end."""
-    return _MARKERS_AFTER_END.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", answer)
-
-
-def split_claims(answer: str) -> list[_Claim]:
-    """Answer sentences with their markers; a marker-only fragment joins the sentence before."""
-    claims: list[_Claim] = []
-    answer = _markers_before_end(answer)
-    previous_end = 0
-    for span in split_sentences(answer):
-        raw = span.of(answer)
-        gap = answer[previous_end : span.start]
-        previous_end = span.end
-        text, markers = strip_markers(raw), markers_in(raw)
-        leading = MARKER.match(raw)
-        if claims and (not re.search(r"\w", text) or (leading and not claims[-1].markers)):
-            head = markers if not re.search(r"\w", text) else markers_in(leading.group(0))  # type: ignore[union-attr]
-            claims[-1].markers.extend(m for m in head if m not in claims[-1].markers)
-            if not re.search(r"\w", text):
-                continue
-        if not text:
-            continue
-        claims.append(_Claim(text, markers, paragraph_break="\n\n" in gap or "\n" in gap))
-    return claims
 
 
 class Verifier:

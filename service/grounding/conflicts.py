@@ -18,9 +18,9 @@ from service.grounding.mentions import (
     Name,
     mentions_name,
     names,
-    quantities,
     time_mentions,
 )
+from service.grounding.quantities import quantities
 from service.grounding.question import Question
 from service.text import content_stems, lexical_recall
 

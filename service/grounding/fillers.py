@@ -12,7 +12,16 @@ from __future__ import annotations
 import re
 
 from ingest.dates import time_mentions
-from service.grounding.mentions import Casing, mentions_name, names, quantities
+from service.grounding.attribution import (
+    ATTRIBUTED,
+    PRONOUN_SPEAKER,
+    quoted,
+    role_speaks,
+    speakers,
+    subject_is,
+)
+from service.grounding.mentions import Casing, mentions_name, names
+from service.grounding.quantities import quantities
 from service.grounding.question import Question, past_tense
 from service.text import content_stems, fold, stem
 
@@ -22,7 +31,14 @@ NAME_REACH = 10
 
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|across|throughout|around|visit(?:s|ed|ing)?|held in|"
-    r"hosted in|based in|located in)\s+(?:the\s+)?$",
+    r"hosted in|based in|located in|"
+    # motion to a place: 'flew to Ankara', 'moved to the coast'
+    r"(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew)|go(?:es)?|went|move[sd]?|returned|"
+    r"headed|sailed|drove|fled|relocated) to|"
+    # a part of a place: 'the cliffs of Skomer', 'the outskirts of Kharkiv'
+    r"(?:city|town|village|island|islands|region|province|state|county|capital|port|coast|"
+    r"shores?|banks?|cliffs?|outskirts|suburbs?|streets?|centre|center|heart|edge|north|"
+    r"south|east|west|north-?east|north-?west|south-?east|south-?west) of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _TEMPORAL = re.compile(
@@ -36,16 +52,6 @@ _CAUSE = re.compile(
     r"(?:was|were|had))\b",
     re.IGNORECASE,
 )
-# Verbs that attribute a statement to a speaker.
-_ATTRIBUTION = (
-    r"(?:said|says|say|told|tells|added|adds|noted|notes|stressed|argued|warned|suggested|"
-    r"insisted|called|described|dismissed|accused|claimed|denied|urged|asked|wrote|"
-    r"announced|stated|declared|reiterated|explained|believes|concluded|pointed out|"
-    r"went on to say|according to|responded|replied|criticized|criticised|praised|"
-    r"rejected|doubled down|cast|views?|sees?)"
-)
-_PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they)\s+(?:\w+\s+)?{_ATTRIBUTION}\b", re.I)
-
 _POSSIBLE = re.compile(
     r"\b(?:would|could|might|may|will|shall|opportunity to|chance to|plans? to|planned to|"
     r"hopes? to|wants? to|expected to|set to|likely to|if)\b",
@@ -208,7 +214,7 @@ def _spoken_at(question: Question, text: str) -> list[int]:
         return []
     if not any(_asked_name(question, s) for s in speakers(text)):
         return []
-    return [m.start() for m in _ATTRIBUTED.finditer(text)]
+    return [m.start() for m in ATTRIBUTED.finditer(text)]
 
 
 def _asked_name(question: Question, name: str) -> bool:
@@ -244,7 +250,7 @@ def _name(question: Question, text: str, context: str) -> str | None:
             fuller = any(len(n.tokens) > 1 and found.tokens[0] in n.tokens for n in everywhere)
             speaks = found.text in said_by  # 'Lavrov said': a person, whatever the verb asked
             acts = _before_verb(text, found.end, question.verb) or (
-                _subject(text, found.text) and _near(text, found.end, anchors, 3)
+                subject_is(text, found.text) and _near(text, found.end, anchors, 3)
             )  # 'Germany celebrate their win'
             if not (fuller or speaks or acts):
                 continue
@@ -254,7 +260,7 @@ def _name(question: Question, text: str, context: str) -> str | None:
             text, found.end, anchors, NAME_REACH
         ):
             return found.text
-        if question.verb and _subject(text, found.text) and verb_stated(question, text):
+        if question.verb and subject_is(text, found.text) and verb_stated(question, text):
             return found.text  # the subject of the sentence that states the verb
     return None
 
@@ -282,71 +288,24 @@ def _statement(question: Question, text: str, previous: str) -> str | None:
     speaker = question.speaker
     said_by = speakers(text)
     if speaker is None:
-        return text if said_by or _PRONOUN_SPEAKER.search(text) or _quoted(text) else None
+        return text if said_by or PRONOUN_SPEAKER.search(text) or quoted(text) else None
     if not topic_covered(question, text):
         return None  # their statement, but about something else
     wanted = speaker.split()[-1]
     if any(mentions_name(wanted, s) for s in said_by):
         return text
-    if wanted.islower() and _role_speaks(text, wanted):
+    if wanted.islower() and role_speaks(text, wanted):
         return text  # a role: 'officials', 'the mayor'
     if said_by:
         return None  # somebody else says it
-    if _subject(text, wanted):
+    if subject_is(text, wanted):
         return text
-    referring = _PRONOUN_SPEAKER.search(text) or _quoted(text)
+    referring = PRONOUN_SPEAKER.search(text) or quoted(text)
     if referring and (
-        _subject(previous, wanted) or any(mentions_name(wanted, s) for s in speakers(previous))
+        subject_is(previous, wanted) or any(mentions_name(wanted, s) for s in speakers(previous))
     ):
         return text
     return None
-
-
-_ATTRIBUTED = re.compile(rf"\b{_ATTRIBUTION}\b", re.IGNORECASE)
-_CLAUSE_START = re.compile(r"[.;:“”\"]")
-
-
-def speakers(text: str) -> list[str]:
-    """The names a sentence attributes speech to: the names of the clause before a verb of
-    saying ('Lavrov also said', 'John Kirby, a spokesman, suggested'), and a name right
-    after one ('said Lavrov')."""
-    found = names(text)
-    out: list[str] = []
-    for verb in _ATTRIBUTED.finditer(text):
-        starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, verb.start())]
-        clause_start = starts[-1] if starts else 0
-        before = [
-            n.text
-            for n in found
-            if clause_start <= n.start
-            and n.end <= verb.start()
-            and not re.search(r"['’]s$", n.text)  # 'Trump's envoy' is not Trump
-        ]
-        after = [n.text for n in found if 0 <= n.start - verb.end() <= 25]
-        out += before[:2] + after[:1]
-    return list(dict.fromkeys(out))
-
-
-def _role_speaks(text: str, role: str) -> bool:
-    """Whether a role noun ('officials') is the subject of a verb of saying in ``text``."""
-    folded = fold(text)
-    wanted = stem(role)
-    for verb in _ATTRIBUTED.finditer(folded):
-        starts = [m.end() for m in _CLAUSE_START.finditer(folded, 0, verb.start())]
-        clause = folded[starts[-1] if starts else 0 : verb.start()]
-        if wanted in {stem(w) for w in re.findall(r"[^\W_]+", clause)}:
-            return True
-    return _subject(text, role)
-
-
-def _subject(text: str, name: str) -> bool:
-    """Whether ``name`` is among the first words of ``text`` (its subject, roughly)."""
-    opening = " ".join(re.findall(r"[^\W_][\w'’.-]*", text)[:6])
-    return bool(opening) and mentions_name(name, opening)
-
-
-def _quoted(text: str) -> bool:
-    return bool(re.search(r"[“\"][^”\"]{12,}", text))
 
 
 def topic_covered(question: Question, text: str) -> bool:

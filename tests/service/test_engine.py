@@ -17,7 +17,7 @@ from service.answers import Answer, Turn
 from service.backends.llm import neutralised
 from service.engine import Final, Token
 from service.errors import InvalidRequest
-from service.grounding.citations import markers_in
+from service.grounding.markers import markers_in
 from service.settings import Settings
 from service.wiring import Components, build
 from tests.conftest import CORPUS

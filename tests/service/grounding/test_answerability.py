@@ -39,6 +39,13 @@ def verdict(question: str, *texts: str, dated: bool = False, published: str | No
          "The trade talks will be held next week, officials said.", False),
         ("Where will the trade talks be held?",
          "The trade talks will be held in Geneva next week, officials said.", True),
+        # ... or after a verb of motion, or naming a part of a place
+        ("Where did the delegation travel?", "The delegation travelled to Oslo on Monday.",
+         True),
+        ("Where did the delegation travel?", "The delegation travelled overnight, aides said.",
+         False),
+        ("Where do the seals breed?", "The seals breed on the shores of Lake Baikal.", True),
+        ("Where did the mayor speak?", "The mayor spoke to Anna Berg about the budget.", False),
         # when: a time expression
         ("When did the dock strike end?",
          "The dock strike hurt exports badly, the ministry said.", False),

@@ -1,4 +1,4 @@
-"""Marker parsing, quote resolution to exact spans, support checks and repair, with the real
+"""Quote resolution to exact spans, support checks and repair, with the real
 embedding model as one of the two judges."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.embedding import LocalEmbedder
-from service.grounding.citations import Verifier, markers_in, split_claims, strip_markers, verify
+from service.grounding.citations import Verifier, verify
+from service.grounding.markers import markers_in
 from tests.service.passages import passage
 
 REUTERS = (
@@ -30,32 +31,6 @@ def passages() -> list:  # type: ignore[type-arg]
     return [
         passage(1, "reuters", REUTERS, "Reuters", "2024-12-26"),
         passage(2, "price", PRICE, None, "2022-10-11"),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("text", "markers"),
-    [
-        ("a [1] b [2][3]", [1, 2, 3]),
-        ("a [1, 3] b [source 2]", [1, 3, 2]),
-        ("a [1; 2 and 4]", [1, 2, 4]),
-        ("a [1] again [1]", [1]),
-        ("no markers [x]", []),
-    ],
-)
-def test_markers_in(text: str, markers: list[int]) -> None:
-    assert markers_in(text) == markers
-
-
-def test_strip_markers_tidies_spacing() -> None:
-    assert strip_markers("He said so [1]. Then [2][3] left.") == "He said so. Then left."
-
-
-def test_split_claims_attaches_trailing_and_leading_markers() -> None:
-    claims = split_claims("Russia wants a deal.[1] Price disagreed [2].\n\n[3]")
-    assert [(c.text, c.markers) for c in claims] == [
-        ("Russia wants a deal.", [1]),
-        ("Price disagreed.", [2, 3]),
     ]
 
 

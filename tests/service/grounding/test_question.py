@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from service.grounding.mentions import Casing
-from service.grounding.question import analyse, date_scope, keyword_expansion
+from service.grounding.question import analyse, keyword_expansion
+from service.grounding.question_dates import date_scope
 
 TODAY = date(2024, 12, 1)
 

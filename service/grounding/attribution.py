@@ -1,0 +1,78 @@
+"""Attribution: who a sentence says is speaking. Verbs of saying ('said', 'told', 'according
+to'), the names of the clause before them or right after them, a pronoun speaker ('he
+said'), a role ('officials said'), and quotations. English syntax only, no names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.grounding.mentions import mentions_name, names
+from service.text import fold, stem
+
+# Verbs that attribute a statement to a speaker.
+ATTRIBUTION = (
+    r"(?:said|says|say|told|tells|added|adds|noted|notes|stressed|argued|warned|suggested|"
+    r"insisted|called|described|dismissed|accused|claimed|denied|urged|asked|wrote|"
+    r"announced|stated|declared|reiterated|explained|believes|concluded|pointed out|"
+    r"went on to say|according to|responded|replied|criticized|criticised|praised|"
+    r"rejected|doubled down|cast|views?|sees?)"
+)
+PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they)\s+(?:\w+\s+)?{ATTRIBUTION}\b", re.I)
+
+ATTRIBUTED = re.compile(rf"\b{ATTRIBUTION}\b", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;:“”\"]")
+
+
+def speakers(text: str) -> list[str]:
+    """The names a sentence attributes speech to: the names of the clause before a verb of
+    saying ('Lavrov also said', 'John Kirby, a spokesman, suggested'), and a name right
+    after one ('said Lavrov')."""
+    found = names(text)
+    out: list[str] = []
+    for verb in ATTRIBUTED.finditer(text):
+        starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, verb.start())]
+        clause_start = starts[-1] if starts else 0
+        before = [
+            n.text
+            for n in found
+            if clause_start <= n.start
+            and n.end <= verb.start()
+            and not re.search(r"['’]s$", n.text)  # 'Trump's envoy' is not Trump
+        ]
+        after = [n.text for n in found if 0 <= n.start - verb.end() <= 25]
+        out += before[:2] + after[:1]
+    return list(dict.fromkeys(out))
+
+
+def role_speaks(text: str, role: str) -> bool:
+    """Whether a role noun ('officials') is the subject of a verb of saying in ``text``, or,
+    when no one is said to speak, the subject of the sentence ('Officials expect ...')."""
+    folded = fold(text)
+    wanted = stem(role)
+    attributed = False
+    for verb in ATTRIBUTED.finditer(folded):
+        attributed = True
+        starts = [m.end() for m in _CLAUSE_START.finditer(folded, 0, verb.start())]
+        clause = folded[starts[-1] if starts else 0 : verb.start()]
+        # The speaker after the verb: 'according to officials', '..., said officials'.
+        inverted = verb.group(0).startswith("according") or re.search(
+            r"[,”\"]\s*$", folded[: verb.start()]
+        )
+        after = re.findall(r"[^\W_]+", folded[verb.end() : verb.end() + 25])[:3]
+        if wanted in {stem(w) for w in re.findall(r"[^\W_]+", clause)} or (
+            inverted and wanted in {stem(w) for w in after}
+        ):
+            return True
+    return not attributed and subject_is(text, role)
+
+
+def subject_is(text: str, name: str) -> bool:
+    """Whether ``name`` is among the first words of ``text`` (its subject, roughly)."""
+    opening = " ".join(re.findall(r"[^\W_][\w'’.-]*", text)[:6])
+    return bool(opening) and mentions_name(name, opening)
+
+
+def quoted(text: str) -> bool:
+    """Whether ``text`` holds a quotation of some length."""
+    return bool(re.search(r"[“\"][^”\"]{12,}", text))
