@@ -10,15 +10,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
+from service.api.health_schemas import Health, Readiness
 from service.settings import Settings
 from service.wiring import Components
 from tests.service.api.conftest import LiveServer
 
 
 def test_health_and_readiness(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert Health.model_validate(client.get("/healthz").json()) == Health(status="ok")
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    assert ready.status_code == 200
+    assert Readiness.model_validate(ready.json()) == Readiness(status="ready", reason="ready")
+    assert "llm" not in ready.json(), "no model process, no llm key"
 
 
 def test_not_ready_while_loading_then_ready(demo_parts: Components) -> None:
