@@ -17,7 +17,7 @@ from benchmarks.keyword_engines import corpus
 from benchmarks.stats import summary
 from ingest.index import DocumentRecord, Filters, LiveChunk
 from ingest.model import Chunk, Span
-from service.retrieval.keyword import _State
+from service.retrieval.keyword_state import KeywordState
 from service.text import search_terms
 
 
@@ -39,7 +39,7 @@ def main() -> None:
     for doc_id, text in pieces:
         by_doc.setdefault(doc_id, []).append(text)
     del pieces
-    state = _State()
+    state = KeywordState()
     started = time.perf_counter()
     for n, (doc_id, texts) in enumerate(by_doc.items()):
         chunks = []

@@ -7,8 +7,9 @@ For each size: ingest (``python -m ingest --json``) and an unchanged re-run; in 
 floor, the raw encoder and plain LlamaIndex (``benchmarks.probe``); over real HTTP,
 ``/v1/search`` and ``/v1/ask`` (extractive) percentiles and hit@5. At 10k chunks: how soon
 a document written through the API and through the CLI is found by dense and by keyword
-search, and the load run (locust, 50 clients, 60 s) with 1 and 2 workers. Writes the
-results as JSON, then ``docs/benchmarks.md`` and its plot (``benchmarks.report``).
+search (``benchmarks.visibility``), and the load run (locust, 50 clients, 60 s) with 1 and
+2 workers. Writes the results as JSON, then ``docs/benchmarks.md`` and its plot
+(``benchmarks.report``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import platform
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from benchmarks import report
 from benchmarks.corpus import ARTICLES, generate
 from benchmarks.servers import ROOT, Server, api_server, chroma_server, environment, run_measured
 from benchmarks.stats import summary
+from benchmarks.visibility import visibility
 
 GENERIC = [
     "What did the Finance Minister say about inflation?",
@@ -42,7 +43,6 @@ GENERIC = [
     "What did the opposition leader tell reporters about the sanctions?",
     "Did the wildfire season break records?",
 ]
-PARAPHRASE = "volunteers rowing books across a bay to a floating library"
 CACHE = Path.home() / ".cache" / "newsqa-bench"
 
 
@@ -151,75 +151,6 @@ def measure_size(work: Path, chroma: Server, size: int, rounds: int, synthetic: 
         result["api_peak_rss_mb"] = api.peak_rss_mb()
     result["env"] = {"collection": env["NEWSQA_COLLECTION"]}
     return result
-
-
-def _poll_found(check: Any, started: float, deadline: float = 10) -> float | None:
-    """Seconds from ``started`` (a perf_counter) until ``check()`` holds; None past deadline."""
-    while time.perf_counter() - started < deadline:
-        if check():
-            return round(time.perf_counter() - started, 3)
-        time.sleep(0.01)
-    return None
-
-
-def visibility(
-    work: Path, chroma: Server, size: int, tries: int, deadline: float = 10
-) -> dict[str, Any]:
-    """Seconds from a write returning (API upload, CLI ingest) to the document being found by
-    dense search (a Chroma query), by keyword search in another process (this one, a
-    ``KeywordIndex`` following the store), and through the API's /v1/search."""
-    from ingest.embedding import make_embedder
-    from ingest.index import Index
-    from service.retrieval.keyword import KeywordIndex
-    from service.settings import Settings
-
-    env = environment(CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma.port),
-                      NEWSQA_COLLECTION=f"bench-{size}", NEWSQA_LLM="extractive")  # fmt: skip
-    settings = Settings(_env_file=None, chroma_host="127.0.0.1", chroma_port=chroma.port,
-                        collection=f"bench-{size}")  # fmt: skip
-    index = Index(settings, make_embedder(settings))
-    keyword = KeywordIndex(index, settings.keyword_refresh_seconds)
-    keyword.search("warm", 1)
-    rows: list[dict[str, Any]] = []
-    with (
-        api_server(env, 1, work / "api-visible.log") as api,
-        httpx.Client(base_url=api.url, timeout=60) as client,
-    ):
-        for i in range(tries):
-            for via in ("api", "cli"):
-                word = f"Quorvex{via}{i}{uuid.uuid4().hex[:6]}"
-                doc_id = f"visible-{via}-{i}"
-                text = (
-                    f"The harbour town of {word} opened a floating library on Sunday. Volunteers "
-                    "rowed boxes of books across the bay while children waited on the pier.\n"
-                )
-                if via == "api":
-                    body = {"doc_id": doc_id, "text": text, "source": "Bench"}
-                    client.post("/v1/documents", json=body).raise_for_status()
-                else:
-                    path = work / f"{doc_id}.txt"
-                    path.write_text(text, encoding="utf-8")
-                    run_measured([sys.executable, "-m", "ingest", str(path), "--json"], env)
-                written = time.perf_counter()
-
-                def dense_found(d: str = doc_id) -> bool:
-                    return any(h.chunk.doc_id == d for h in index.query(PARAPHRASE, 5))
-
-                def keyword_found(w: str = word, d: str = doc_id) -> bool:
-                    return any(c.doc_id == d for c, _ in keyword.search(w, 3))
-
-                def through_api(w: str = word, d: str = doc_id) -> bool:
-                    got = client.post("/v1/search", json={"query": w, "top_k": 3}).json()
-                    return any(r["doc_id"] == d for r in got["results"])
-
-                dense = _poll_found(dense_found, written, deadline)
-                other = _poll_found(keyword_found, written, deadline)
-                api_found = _poll_found(through_api, written, deadline)
-                rows.append({"via": via, "dense_s": dense, "keyword_other_process_s": other,
-                             "api_search_s": api_found,
-                             "keyword_sync_s": round(keyword.last_sync_seconds, 3)})  # fmt: skip
-    keyword.close()
-    return {"size": size, "rows": rows, "refresh_seconds": settings.keyword_refresh_seconds}
 
 
 def load(work: Path, chroma: Server, size: int, clients: int, seconds: int) -> list[dict[str, Any]]:

@@ -1,16 +1,15 @@
-"""Write a run's ``results.json``, ``report.md`` and ``report.html`` (with plots), and compare
-two runs."""
+"""Write a run's ``results.json``, ``report.md`` and ``report.html`` (with the plots of
+``plots.py``), and compare two runs."""
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from evals import plots
 from evals.metrics import LOWER_IS_BETTER, STAGES, CaseResult, case_from_dict, worst
 
 METRICS: tuple[tuple[str, str], ...] = (
@@ -164,65 +163,6 @@ def markdown(results: Mapping[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _plot_categories(results: Mapping[str, Any]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    systems = _systems(results)
-    categories = list(results["systems"][systems[0]]["categories"])
-    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(categories) + 2), 3.6))
-    width = 0.8 / len(systems)
-    for i, system in enumerate(systems):
-        values = [
-            100 * (results["systems"][system]["categories"].get(c, {}).get("pass_rate") or 0)
-            for c in categories
-        ]
-        positions = [j + i * width for j in range(len(categories))]
-        ax.bar(positions, values, width, label=system)
-    ax.set_xticks([j + width * (len(systems) - 1) / 2 for j in range(len(categories))])
-    ax.set_xticklabels(categories, rotation=20, ha="right")
-    ax.set_ylabel("cases passed (%)")
-    ax.set_ylim(0, 100)
-    ax.legend()
-    ax.set_title("Cases passed by category")
-    return _png(fig)
-
-
-def _plot_latency(results: Mapping[str, Any]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    values = {
-        system: [c["timings_ms"].get("total", 0.0) for c in results["systems"][system]["cases"]]
-        for system in _systems(results)
-    }
-    everything = [v for vs in values.values() for v in vs] or [0.0]
-    bins = [float(b) for b in np.histogram_bin_edges(everything, bins=25)]
-    for system, times in values.items():
-        ax.hist(times, bins=bins, alpha=0.6, label=system)
-    ax.set_xlabel("total latency per question (ms)")
-    ax.set_ylabel("questions")
-    ax.legend()
-    ax.set_title("Latency")
-    return _png(fig)
-
-
-def _png(fig: Any) -> str:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def _img(alt: str, png: str) -> str:
     return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{png}'>"
 
@@ -253,8 +193,8 @@ def html_report(results: Mapping[str, Any]) -> str:
         _html_table([], [[k, v] for k, v in _header(results)]),
         "<h2>Results</h2>",
         _html_table(*_headline(results)),
-        _img("cases passed by category", _plot_categories(results)),
-        _img("latency histogram", _plot_latency(results)),
+        _img("cases passed by category", plots.categories(results)),
+        _img("latency histogram", plots.latency(results)),
     ]
     for system in _systems(results):
         parts += [

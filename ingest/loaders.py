@@ -2,54 +2,35 @@
 
 Text is kept exactly as decoded (no newline normalisation, no stripping) because every
 citation is a character offset into it. Decoding is UTF-8 (a BOM is dropped), then
-cp1252. A JSON or JSON Lines file is all or nothing: one bad record fails the file.
+cp1252. Plain text, Markdown and HTML are read here; JSON, JSON Lines and sidecars in
+``json_records``; the id rules are ``doc_ids``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePath
 
 import trafilatura
 
-from ingest import hygiene
+from ingest.doc_ids import validate_doc_id
 from ingest.errors import BadInput
-from ingest.metadata import extract_metadata, full_dates, parse_published
+from ingest.json_records import json_articles, sidecar_fields
+from ingest.metadata import extract_metadata, full_dates
 from ingest.model import Article, Metadata
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_OWNERS = frozenset({".txt", ".md", ".html", ".htm"})  # files a sidecar may describe
-SIDECAR_KEYS = frozenset({"id", "title", "source", "author", "published", "url"})
-MAX_ID_CHARS = 200
 BINARY_CONTROL_SHARE = 0.10  # more control bytes than this and it is not text
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _MD_HEADING = re.compile(r"#[ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*")
 _MIB = 1024 * 1024
-
-
-def validate_doc_id(doc_id: str) -> str:
-    """The id stripped of surrounding whitespace; ``ValueError`` if it cannot be an id."""
-    if not isinstance(doc_id, str):
-        raise ValueError(f"doc id must be a string, got {type(doc_id).__name__}")
-    cleaned = doc_id.strip()
-    if not cleaned:
-        raise ValueError("doc id must not be empty")
-    if len(cleaned) > MAX_ID_CHARS:
-        raise ValueError(f"doc id is {len(cleaned)} characters long, over the {MAX_ID_CHARS} limit")
-    if reason := hygiene.identifier(cleaned):
-        raise ValueError(f"doc id {cleaned!r} {reason}")
-    if "/" in cleaned:
-        raise ValueError(f"doc id {cleaned!r} must not contain '/'")
-    if not cleaned.strip("."):
-        raise ValueError(f"doc id {cleaned!r} must not be only dots")
-    return cleaned
 
 
 def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[BadInput]]:
@@ -83,7 +64,8 @@ def load_file(path: Path, max_bytes: int) -> list[Article]:
     articles = load_bytes(str(path), _read(path, max_bytes), max_bytes)
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     if path.suffix.lower() in SIDECAR_OWNERS and (sidecar.exists() or sidecar.is_symlink()):
-        doc_id, meta = _read_sidecar(sidecar, max_bytes)
+        where = str(sidecar)
+        doc_id, meta = sidecar_fields(where, _decode(where, _read(sidecar, max_bytes), max_bytes))
         articles = [
             replace(a, doc_id=doc_id or a.doc_id, meta=a.meta.merged(meta)) for a in articles
         ]
@@ -97,7 +79,7 @@ def load_bytes(name: str, data: bytes, max_bytes: int) -> list[Article]:
         raise BadInput(name, _unsupported(suffix))
     text = _decode(name, data, max_bytes)
     if suffix in (".json", ".jsonl"):
-        return _json_articles(name, stem, text, lines=suffix == ".jsonl")
+        return json_articles(name, stem, text, lines=suffix == ".jsonl")
     if suffix in (".html", ".htm"):
         text, meta = _html(name, text)
     else:
@@ -105,16 +87,6 @@ def load_bytes(name: str, data: bytes, max_bytes: int) -> list[Article]:
         if suffix == ".md":
             meta = replace(meta, title=_md_title(text) or meta.title)
     return [Article(doc_id=_checked_id(name, "", stem), text=text, meta=meta)]
-
-
-def load_record(record: Mapping[str, object], where: str, default_id: str | None) -> Article:
-    """One article from a JSON object (``text`` plus optional metadata keys)."""
-    if not isinstance(record, Mapping):
-        raise BadInput(where, f"expected a JSON object, got {_json_type(record)}")
-    try:
-        return _record_article(record, default_id)
-    except ValueError as e:
-        raise BadInput(where, str(e)) from None
 
 
 def _walk(root: Path, bad: list[BadInput]) -> list[Path]:
@@ -252,150 +224,3 @@ def _stated_date(value: str | None, html: str) -> date | None:
     if day is None or day.isoformat() in html or day in full_dates(html):
         return day
     return None
-
-
-def _json_articles(where: str, stem: str, text: str, *, lines: bool) -> list[Article]:
-    """All records of a .json (object or list) or .jsonl file; any bad record fails all."""
-    records: list[tuple[str, object]] = []  # (label for messages, parsed value)
-    if lines:
-        for lineno, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
-                records.append((f"line {lineno}: ", _parse_json(where, f"line {lineno}: ", line)))
-    else:
-        data = _parse_json(where, "", text)
-        if isinstance(data, list):
-            if not data:
-                raise BadInput(where, "no records (empty list)")
-            records = [(f"record {n}: ", item) for n, item in enumerate(data, start=1)]
-        elif isinstance(data, dict):
-            return [_labelled_record(where, "", data, stem)]
-        else:
-            raise BadInput(
-                where, f"expected a JSON object or a list of objects, got {_json_type(data)}"
-            )
-    articles: list[Article] = []
-    first_use: dict[str, str] = {}
-    for n, (label, record) in enumerate(records, start=1):
-        article = _labelled_record(where, label, record, f"{stem}-{n}")
-        if article.doc_id in first_use:
-            raise BadInput(
-                where,
-                f"{label}duplicate id {article.doc_id!r} (also {first_use[article.doc_id]})",
-            )
-        first_use[article.doc_id] = label.rstrip(": ")
-        articles.append(article)
-    return articles
-
-
-def _parse_json(where: str, label: str, text: str) -> object:
-    if reason := hygiene.too_deep(text):
-        raise BadInput(where, f"{label}{reason}")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        position = f"column {e.colno}" if label else f"line {e.lineno}, column {e.colno}"
-        raise BadInput(where, f"{label}invalid JSON: {e.msg} ({position})") from None
-
-
-def _labelled_record(where: str, label: str, record: object, default_id: str) -> Article:
-    if not isinstance(record, dict):
-        raise BadInput(where, f"{label}expected a JSON object, got {_json_type(record)}")
-    try:
-        return _record_article(record, default_id)
-    except ValueError as e:
-        raise BadInput(where, f"{label}{e}") from None
-
-
-def _record_article(record: Mapping[str, object], default_id: str | None) -> Article:
-    """The article a JSON object describes; ``ValueError`` names the bad key."""
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("'text' is required and must be a non-empty string")
-    if reason := hygiene.free_text(text):
-        raise ValueError(f"'text' is not text: it {reason}")
-    supplied_id = _id_value(record.get("id"))
-    doc_id = supplied_id if supplied_id is not None else default_id
-    if doc_id is None:
-        raise ValueError("'id' is required")
-    supplied = _supplied_meta(record)
-    return Article(
-        doc_id=validate_doc_id(doc_id), text=text, meta=extract_metadata(text).merged(supplied)
-    )
-
-
-def _read_sidecar(path: Path, max_bytes: int) -> tuple[str | None, Metadata]:
-    """(id or None, metadata) from a ``<stem>.meta.json`` sidecar."""
-    where = str(path)
-    data = _parse_json(where, "", _decode(where, _read(path, max_bytes), max_bytes))
-    if not isinstance(data, dict):
-        raise BadInput(where, f"expected a JSON object, got {_json_type(data)}")
-    unknown = sorted(set(data) - SIDECAR_KEYS)
-    if unknown:
-        allowed = ", ".join(sorted(SIDECAR_KEYS))
-        raise BadInput(where, f"unknown key {unknown[0]!r} (allowed: {allowed})")
-    try:
-        raw_id = _id_value(data.get("id"))
-        return (validate_doc_id(raw_id) if raw_id is not None else None), _supplied_meta(data)
-    except ValueError as e:
-        raise BadInput(where, str(e)) from None
-
-
-def _id_value(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise ValueError(f"'id' must be a string, got {_json_type(value)}")
-    return value
-
-
-def _supplied_meta(record: Mapping[str, object]) -> Metadata:
-    return Metadata(
-        title=_optional_str(record, "title"),
-        source=_optional_str(record, "source"),
-        authors=_authors(record.get("author")),
-        published=parse_published(record.get("published")),
-        url=_optional_str(record, "url"),
-    )
-
-
-def _optional_str(record: Mapping[str, object], key: str) -> str | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"{key!r} must be a string, got {_json_type(value)}")
-    if reason := hygiene.name(value):
-        raise ValueError(f"{key!r} {reason}")
-    return value.strip() or None
-
-
-def _authors(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    names = [value] if isinstance(value, str) else value
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise ValueError("'author' must be a string or a list of strings")
-    for n in names:
-        if reason := hygiene.name(n):
-            raise ValueError(f"'author' {reason}")
-    return tuple(n.strip() for n in names if n.strip())
-
-
-def _json_type(value: object) -> str:
-    match value:
-        case None:
-            return "null"
-        case bool():
-            return "boolean"
-        case int() | float():
-            return "number"
-        case str():
-            return "string"
-        case list():
-            return "array"
-        case dict():
-            return "object"
-        case _:
-            return type(value).__name__

@@ -17,7 +17,8 @@ from pathlib import PurePosixPath
 
 from ingest.errors import BadInput
 from ingest.index import READY, DocumentRecord
-from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes, load_record
+from ingest.json_records import load_record
+from ingest.loaders import SUPPORTED_SUFFIXES, load_bytes
 from ingest.model import Article
 from ingest.pipeline import Ingestor, Outcome
 from service.errors import DocumentBusy

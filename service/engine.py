@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Protocol
 
@@ -19,26 +19,18 @@ from ingest.index import Filters
 from service.answers import Answer, DateScopeNote, Mode, Passage, Turn
 from service.backends.base import Answerer, Draft
 from service.condense import Condenser
-from service.errors import InvalidRequest, LLMUnavailable
-from service.grounding.answerability import (
-    Thresholds,
-    Verdict,
-    assess,
-    casing_of,
-    judge_quotes,
-)
+from service.date_filters import date_filters, newest_only
+from service.errors import LLMUnavailable
+from service.grounding.answerability import Thresholds, assess, casing_of, judge_quotes
 from service.grounding.citations import Verified, Verifier, verify
 from service.grounding.conflicts import Statement, find_conflicts
 from service.grounding.fillers import filler_of
 from service.grounding.markers import strip_markers
 from service.grounding.question import Question, analyse, keyword_expansion, with_casing
-from service.grounding.question_dates import DateScope
-from service.limits import MAX_QUESTION_CHARS
+from service.limits import check_question
 from service.refusals import is_refusal
 
 RequestMode = Literal["auto", "llm", "extractive"]
-# Articles published within this many days of the newest answer a 'latest' question.
-LATEST_WINDOW_DAYS = 3
 
 
 class Retriever(Protocol):
@@ -137,12 +129,12 @@ class AnswerEngine:
     def retrieve(self, request: AskRequest, top_k: int | None = None) -> Retrieval:
         """Condense, read the question, turn its dates into filters, and retrieve: what
         ``stream`` does before answering (the evals measure retrieval through this)."""
-        question = _check_question(request.question)
+        question = check_question(request.question)
         use_llm = request.mode != "extractive"
         standalone, problem = self.condenser.condense(question, request.history, use_llm)
         t0 = time.perf_counter()
         read = analyse(standalone, request.today)
-        filters, scope = self._date_filters(read.scope, request.filters)
+        filters, scope = date_filters(read.scope, request.filters, self.retriever.dated_documents)
         passages = self.retriever.retrieve(
             standalone,
             top_k or request.top_k or self.top_k,
@@ -174,7 +166,7 @@ class AnswerEngine:
         similarity = self._similarity(found.question.text)
         verdict = assess(found.question, found.passages, self.thresholds, dated, similarity)
         if found.scope is not None and found.scope.latest:
-            verdict = _newest(verdict)
+            verdict = newest_only(verdict)
         answer.refusal_reason = None if verdict.answerable else verdict.reason
         if verdict.answerable:
             draft = Draft(found.question, found.passages, verdict)
@@ -257,34 +249,6 @@ class AnswerEngine:
             return self.extractive, reason
         return self.answerer, None
 
-    def _date_filters(
-        self, scope: DateScope | None, filters: Filters | None
-    ) -> tuple[Filters | None, DateScopeNote | None]:
-        """The request's filters narrowed to the question's dates, when articles carry dates.
-
-        Undated articles never match a date filter; when no article carries a date, the
-        dates are not applied and must be stated in the text instead (the note says so).
-        """
-        if scope is None:
-            return filters, None
-        if scope.after is None and scope.before is None:
-            note = "answered from the newest dated articles" if scope.latest else None
-            return filters, DateScopeNote(scope.phrase, None, None, scope.latest, False, note)
-        if self.retriever.dated_documents() == 0:
-            note = (
-                "no article in the index states a publication date, so the dates were not "
-                "applied as a filter; passages must state them in their text"
-            )
-            return filters, DateScopeNote(
-                scope.phrase, scope.after, scope.before, scope.latest, False, note
-            )
-        base = filters or Filters()
-        after = max((d for d in (base.published_after, scope.after) if d), default=None)
-        before = min((d for d in (base.published_before, scope.before) if d), default=None)
-        narrowed = replace(base, published_after=after, published_before=before)
-        note = "only articles published in this range were used; undated articles were left out"
-        return narrowed, DateScopeNote(scope.phrase, after, before, scope.latest, True, note)
-
     def _finish(self, answer: Answer, draft: Draft, text: str, strict: bool, dated: bool) -> None:
         """Verify ``text``; refuse when nothing in it is supported or none of its supported
         quotes answers the question."""
@@ -334,32 +298,6 @@ def _statements(draft: Draft, verified: Verified) -> list[Statement]:
             out.append(Statement(strip_markers(sentence.text), evidence.passage.doc_id,
                                  doc.source, doc.published, (marker,), filler))  # fmt: skip
     return out
-
-
-def _newest(verdict: Verdict) -> Verdict:
-    """Only the answering sentences of the newest dated articles, for 'latest' questions
-    (undated articles cannot be the latest); unchanged when none is dated."""
-    dated = [f for f in verdict.answering() if f.passage.doc.published]
-    if not dated:
-        return verdict
-    newest = max(date.fromisoformat(f.passage.doc.published or "") for f in dated)
-    keep = [
-        f
-        for f in dated
-        if (newest - date.fromisoformat(f.passage.doc.published or "")).days <= LATEST_WINDOW_DAYS
-    ]
-    others = [f for f in verdict.findings if not f.answers]
-    return replace(verdict, findings=tuple(keep + others))
-
-
-def _check_question(question: str) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise InvalidRequest("question is empty")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise InvalidRequest(
-            f"question is {len(question)} characters, over the {MAX_QUESTION_CHARS} limit"
-        )
-    return question.strip()
 
 
 def _ms(since: float) -> float:

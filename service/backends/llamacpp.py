@@ -15,7 +15,8 @@ from collections.abc import Callable, Generator, Sequence
 
 from service.backends import llamacpp_build
 from service.backends.base import Message, ProcessStatus
-from service.backends.llamacpp_process import Endpoint, ModelProcess
+from service.backends.llamacpp_child import Endpoint
+from service.backends.llamacpp_process import ModelProcess
 from service.backends.openai_chat import OpenAIChat
 from service.errors import LLMUnavailable
 from service.settings import Settings

@@ -5,31 +5,24 @@ port with a key of its own, and is the only way to it: one request at a time (``
 new request never cuts off a running stream. A crash (SIGILL, SIGSEGV), an out-of-memory kill
 or a hang (no answer to the health check) ends in a restart after a backoff; meanwhile calls
 fail at once with ``LLMUnavailable`` and the engine answers extractively. Native llama.cpp code
-never runs in the process that holds this object.
+never runs in the process that holds this object. One started process (its port, key, output
+and exit) is ``llamacpp_child.ModelChild``; this module decides when to start, check and
+restart one.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
-import os
-import secrets
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
-
-import httpx
 
 from service.backends.base import ProcessState, ProcessStatus
+from service.backends.llamacpp_child import STOP_TIMEOUT, Endpoint, ModelChild
 from service.errors import LLMUnavailable
 
 log = logging.getLogger("newsqa.llm")
@@ -44,115 +37,6 @@ BACKOFF_RESET = 60.0
 # and before the next request after one failed.
 HEALTH_INTERVAL = 10.0
 HEALTH_TIMEOUT = 10.0
-STOP_TIMEOUT = 10.0
-LOG_LINES = 40
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A running model process, as a client reaches it."""
-
-    base_url: str
-    api_key: str
-    pid: int
-
-
-def describe_exit(returncode: int) -> str:
-    """What an exit status means for a model process, in words."""
-    if returncode >= 0:
-        return f"exited with code {returncode}"
-    signum = -returncode
-    name = signal.Signals(signum).name if signum in signal.valid_signals() else str(signum)
-    if signum == signal.SIGKILL:
-        return "was killed (SIGKILL: out of memory, or killed by hand)"
-    if signum == signal.SIGILL:
-        return (
-            "crashed on an instruction this CPU lacks (SIGILL): check the build with "
-            "python -m service.backends.llamacpp_build check"
-        )
-    return f"was ended by {name}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class _Child:
-    """One started model process, its endpoint and the last lines it printed."""
-
-    def __init__(self, command: Sequence[str], on_exit: Callable[[], None]) -> None:
-        port = _free_port()
-        key = secrets.token_hex(24)  # hex: never starts with "-", which argparse would misread
-        self.proc = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port), "--api_key", key],
-            stdin=subprocess.PIPE,  # never written: its end-of-file tells the child we are gone
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        self.endpoint = Endpoint(f"http://127.0.0.1:{port}/v1", key, self.proc.pid)
-        self.lines: deque[str] = deque(maxlen=LOG_LINES)
-        self.exited = threading.Event()
-        self.killed_because: str | None = None
-        assert self.proc.stdout is not None
-        threading.Thread(
-            target=self._drain, args=(self.proc.stdout, on_exit), name="newsqa-llm-log",
-            daemon=True,
-        ).start()  # fmt: skip
-
-    def _drain(self, out: IO[bytes], on_exit: Callable[[], None]) -> None:
-        for raw in out:
-            line = raw.decode(errors="replace").rstrip()
-            self.lines.append(line)
-            log.debug("model process %d: %s", self.proc.pid, line)
-        self.proc.wait()
-        self.exited.set()
-        on_exit()
-
-    def exit_reason(self, wait: float = 0.0) -> str | None:
-        """Why the process ended, with its last error line; ``None`` while it runs."""
-        try:
-            code = self.proc.wait(timeout=wait) if wait > 0 else self.proc.poll()
-        except subprocess.TimeoutExpired:
-            return None
-        if code is None:
-            return None
-        if self.killed_because is not None:
-            return self.killed_because
-        lines = [line for line in self.lines if line.strip()]
-        last = next((line for line in reversed(lines) if "error" in line.lower()), None)
-        last = last or (lines[-1] if lines else None)
-        return describe_exit(code) + (f" ({last.strip()})" if last and code > 0 else "")
-
-    def answers(self, timeout: float) -> bool:
-        try:
-            reply = httpx.get(
-                f"{self.endpoint.base_url}/models",
-                headers={"Authorization": f"Bearer {self.endpoint.api_key}"},
-                timeout=timeout,
-            )
-        except httpx.HTTPError:
-            return False
-        return reply.status_code == 200
-
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdin is not None:
-            self.proc.stdin.close()
-
-    def kill(self, because: str | None = None) -> None:
-        if self.proc.poll() is None:
-            self.killed_because = because
-            self.proc.kill()
-        self.proc.wait()
 
 
 class ModelProcess:
@@ -191,7 +75,7 @@ class ModelProcess:
         self._state: ProcessState = "starting"
         self._reason: str | None = None
         self._restarts = 0
-        self._child: _Child | None = None
+        self._child: ModelChild | None = None
         self._suspect = False
         self._wake = threading.Event()
         self._closing = threading.Event()
@@ -276,12 +160,12 @@ class ModelProcess:
                 )
         return child.endpoint
 
-    def _hung(self, child: _Child) -> None:
+    def _hung(self, child: ModelChild) -> None:
         reason = f"it did not answer the health check within {self.health_timeout:g}s"
         self._down(child, reason)
         child.kill(reason)
 
-    def _down(self, child: _Child, reason: str) -> None:
+    def _down(self, child: ModelChild, reason: str) -> None:
         """Say at once that ``child`` is gone (the supervisor restarts it)."""
         with self._state_lock:
             current = self._child is child and self._state == "ready"
@@ -303,7 +187,7 @@ class ModelProcess:
         delay = BACKOFF_FIRST
         ever_ready = False
         while not self._closing.is_set():
-            child = _Child(self.command, on_exit=self._wake.set)
+            child = ModelChild(self.command, on_exit=self._wake.set)
             with self._state_lock:
                 self._child = child
             problem = self._await_ready(child)
@@ -333,7 +217,7 @@ class ModelProcess:
             self._child.stop()
         self._first_start.set()
 
-    def _await_ready(self, child: _Child) -> str | None:
+    def _await_ready(self, child: ModelChild) -> str | None:
         """``None`` once the process answers, else why it never did."""
         deadline = time.monotonic() + self.startup_timeout
         while not self._closing.is_set():
@@ -350,7 +234,7 @@ class ModelProcess:
             child.exited.wait(0.1)
         return "stopped"
 
-    def _watch(self, child: _Child) -> str:
+    def _watch(self, child: ModelChild) -> str:
         """Wait until the process dies or stops answering; say which."""
         while not self._closing.is_set():
             self._wake.wait(self.health_interval)

@@ -15,8 +15,6 @@ from ingest.loaders import (
     find_files,
     load_bytes,
     load_file,
-    load_record,
-    validate_doc_id,
 )
 from ingest.model import Article, Metadata
 
@@ -224,32 +222,6 @@ def test_jsonl(tmp_path: Path) -> None:
     ]
 
 
-def test_load_record() -> None:
-    article = load_record({"text": "Body.", "id": "api-1"}, "request body", None)
-    assert article == Article(doc_id="api-1", text="Body.")
-    assert load_record({"text": "Body."}, "request body", "fallback").doc_id == "fallback"
-
-
-@pytest.mark.parametrize(
-    ("record", "default_id", "reason"),
-    [
-        ({"text": "Body."}, None, "'id' is required"),
-        ({"id": "x"}, "d", "'text' is required and must be a non-empty string"),
-        ({"text": "  \n"}, "d", "'text' is required and must be a non-empty string"),
-        ({"text": "Body.", "id": ""}, None, "doc id must not be empty"),
-        ({"text": "Body.", "id": True}, None, "'id' must be a string, got boolean"),
-        ({"text": "Body.", "title": 3}, "d", "'title' must be a string, got number"),
-        ({"text": "Body.", "author": [1]}, "d", "'author' must be a string or a list of strings"),
-    ],
-)
-def test_load_record_refuses(
-    record: dict[str, object], default_id: str | None, reason: str
-) -> None:
-    with pytest.raises(BadInput) as caught:
-        load_record(record, "request body", default_id)
-    assert (caught.value.where, caught.value.reason) == ("request body", reason)
-
-
 # --- refusals -----------------------------------------------------------------------------
 
 PUBLISHED_HELP = "expected an ISO date like 2024-12-26 or an ISO datetime like 2024-12-26T10:00:00Z"
@@ -419,46 +391,6 @@ def test_bad_sidecar(tmp_path: Path, sidecar: bytes, reason: str) -> None:
     side = write(tmp_path, "story.meta.json", sidecar)
     error = refusal(path)
     assert (error.where, error.reason) == (str(side), reason)
-
-
-# --- doc ids ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("doc_id", "expected"),
-    [("abc", "abc"), ("  padded\t", "padded"), ("a" * 200, "a" * 200), ("x#1 ü", "x#1 ü")],
-)
-def test_validate_doc_id(doc_id: str, expected: str) -> None:
-    assert validate_doc_id(doc_id) == expected
-
-
-@pytest.mark.parametrize(
-    ("doc_id", "message"),
-    [
-        ("", "doc id must not be empty"),
-        (" \n ", "doc id must not be empty"),
-        ("a" * 201, "doc id is 201 characters long, over the 200 limit"),
-        ("a\x00b", "doc id 'a\\x00b' holds a NUL character (U+0000) at character 1"),
-        ("a\x85b", "doc id 'a\\x85b' holds the control character U+0085 at character 1"),
-        ("a/b", "doc id 'a/b' must not contain '/'"),
-        ("..", "doc id '..' must not be only dots"),
-        (
-            "evil\u202etxt.exe",
-            "doc id 'evil\\u202etxt.exe' holds the bidirectional control "
-            "U+202E (RIGHT-TO-LEFT OVERRIDE) at character 4",
-        ),
-        (
-            "a\u2066b",
-            "doc id 'a\\u2066b' holds the bidirectional control U+2066 "
-            "(LEFT-TO-RIGHT ISOLATE) at character 1",
-        ),
-        ("a\ud800b", "doc id 'a\\ud800b' holds a lone surrogate U+D800 at character 1"),
-    ],
-)
-def test_validate_doc_id_refuses(doc_id: str, message: str) -> None:
-    with pytest.raises(ValueError) as caught:
-        validate_doc_id(doc_id)
-    assert str(caught.value) == message
 
 
 def test_file_stem_is_validated(tmp_path: Path) -> None:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from service.api.deps import RuntimeDep
+from service.api.health_schemas import Health, ModelProcessOut, Readiness
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="The process is alive")
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/healthz", response_model=Health, summary="The process is alive")
+def healthz() -> Health:
+    return Health()
 
 
 @router.get(
@@ -24,15 +23,20 @@ def healthz() -> dict[str, str]:
     "(`starting`, `ready`, `restarting`, `failed`, `stopped`), its `pid`, its `restarts` and "
     "the `reason` it is not ready. The service stays ready while that process restarts: "
     "answers are then extractive, with `degraded: true`.",
-    responses={503: {"description": "Not ready, with the reason"}},
+    response_model=Readiness,
+    # Unset fields are left out: no `llm` key without a model process, while the process's
+    # `reason`, set to null when it has none, is still sent.
+    response_model_exclude_unset=True,
+    responses={503: {"model": Readiness, "description": "Not ready, with the reason"}},
 )
-def readyz(runtime: RuntimeDep) -> JSONResponse:
+def readyz(runtime: RuntimeDep, response: Response) -> Readiness:
     ready, reason = runtime.readiness()
-    body: dict[str, object] = {"status": "ready" if ready else "not_ready", "reason": reason}
+    body = Readiness(status="ready" if ready else "not_ready", reason=reason)
     process = runtime.model_process()
     if process is not None:
-        body["llm"] = asdict(process)
-    return JSONResponse(body, status_code=200 if ready else 503)
+        body.llm = ModelProcessOut.of(process)
+    response.status_code = 200 if ready else 503
+    return body
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -12,15 +12,18 @@ from fastapi.testclient import TestClient
 
 from ingest.embedding import LocalEmbedder
 from service.api.app import create_app
+from service.api.health_schemas import Health, Readiness
 from service.settings import Settings
 from service.wiring import Components, build
 from tests.service.api.conftest import LiveServer, api_settings
 
 
 def test_health_and_readiness(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert Health.model_validate(client.get("/healthz").json()) == Health(status="ok")
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    assert ready.status_code == 200
+    assert Readiness.model_validate(ready.json()) == Readiness(status="ready", reason="ready")
+    assert "llm" not in ready.json(), "no model process, no llm key"
 
 
 def test_not_ready_while_loading_then_ready(tmp_path: Path, embedder: LocalEmbedder) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from service.backends.llamacpp_process import ModelProcess, describe_exit
+from service.backends.llamacpp_process import ModelProcess
 from service.backends.openai_chat import OpenAIChat
 from service.errors import LLMUnavailable
 from tests.service.conftest import (
@@ -192,20 +192,3 @@ def test_a_start_slower_than_the_startup_timeout_fails(smollm2_path: Path) -> No
         f"cannot load the GGUF model {smollm2_path}: it did not answer within 0.001s "
         "(NEWSQA_LLM_STARTUP_TIMEOUT)"
     )
-
-
-@pytest.mark.parametrize(
-    ("returncode", "described"),
-    [
-        (1, "exited with code 1"),
-        (-signal.SIGKILL, "was killed (SIGKILL: out of memory, or killed by hand)"),
-        (
-            -signal.SIGILL,
-            "crashed on an instruction this CPU lacks (SIGILL): check the build with "
-            "python -m service.backends.llamacpp_build check",
-        ),
-        (-signal.SIGSEGV, "was ended by SIGSEGV"),
-    ],
-)
-def test_exits_in_words(returncode: int, described: str) -> None:
-    assert describe_exit(returncode) == described

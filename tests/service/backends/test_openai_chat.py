@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-import time
 from collections.abc import Callable
 
+import openai
 import pytest
 
 from service.backends.base import Message
@@ -50,17 +51,27 @@ def test_a_local_server_needs_no_key(llama_server: str) -> None:
 
 
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
-def test_closed_port_fails_fast_naming_the_url(
-    call: Callable[[OpenAIChat, list[Message]], str],
+def test_closed_port_is_refused_after_the_retries_set_naming_the_url(
+    call: Callable[[OpenAIChat, list[Message]], str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="openai")
     url = f"http://127.0.0.1:{free_port()}/v1"
     chat = OpenAIChat(llm_settings(openai_base_url=url, llm_max_retries=1))
-    started = time.monotonic()
     with pytest.raises(LLMUnavailable) as info:
         call(chat, QUESTION)
-    assert time.monotonic() - started < 5
     assert info.value.reason.startswith(f"cannot connect to {url} (model 'gpt-4o-mini'): ")
     assert "refused" in info.value.reason.lower()
+    # Refused at once, not waited out: a connection error, never the timeout...
+    cause = info.value.__cause__
+    assert isinstance(cause, openai.APIConnectionError)
+    assert not isinstance(cause, openai.APITimeoutError)
+    # ...after exactly the one retry NEWSQA_LLM_MAX_RETRIES allows.
+    retries = [
+        r
+        for r in caplog.records
+        if r.name.startswith("openai") and r.getMessage().startswith("Retrying request")
+    ]
+    assert len(retries) == 1
 
 
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())

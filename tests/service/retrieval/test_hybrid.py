@@ -222,7 +222,7 @@ def _found(passages: list[Passage], word: str) -> bool:
 
 
 @pytest.mark.slow
-def test_a_document_ingested_by_another_process_is_found_within_five_seconds(
+def test_a_document_ingested_by_another_process_is_found_by_the_background_sync(
     tmp_path: Path, chroma_server: tuple[str, int], embedder: LocalEmbedder
 ) -> None:
     host, port = chroma_server
@@ -265,7 +265,10 @@ def test_a_document_ingested_by_another_process_is_found_within_five_seconds(
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    written = time.monotonic()
+    assert retriever.keyword.following, "the keyword index follows the store on its own"
+    # A liveness bound, not a speed claim: nothing here calls refresh(), so only the
+    # background sync can bring the new document in (docs/benchmarks.md states how soon).
+    deadline = time.monotonic() + 60
 
     while True:
         keyword = retriever.keyword.search(word, 5)
@@ -279,11 +282,8 @@ def test_a_document_ingested_by_another_process_is_found_within_five_seconds(
             and _found(by_meaning, word)
             and dense[0].chunk.doc_id == "lanterns"
         )
-        elapsed = time.monotonic() - written
-        if ok or elapsed > 5.0:
+        if ok or time.monotonic() > deadline:
             break
         time.sleep(0.1)
-    assert ok, f"not found {elapsed:.1f} s after the other process finished"
-    assert elapsed <= 5.0
-    print(f"found {elapsed:.2f} s after the other process finished")
+    assert ok, "the other process' document was never found: the background sync is stuck"
     assert by_word[0].similarity > 0
