@@ -12,6 +12,10 @@ A question is answered only by a passage sentence that
    cause; for 'what did X say', a statement attributed to X.
 
 The same check judges an LLM's answer through the quotes it cites (``judge_quotes``).
+
+A little over 300 lines, on purpose: the verdict, the judge of one sentence and the refusal
+reasons are one decision; split, the one place that decides ``answerable`` would not be one.
+What a sentence holds is read in ``fillers``, names in ``mentions``.
 """
 
 from __future__ import annotations

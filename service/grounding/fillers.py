@@ -5,6 +5,9 @@ near what happened; for 'where' a name after a place preposition; for 'who' a na
 event that is a person; for 'why' a cause; for 'what did X say' a statement attributed to X.
 The attachment is by word distance and English syntax (auxiliaries, verbs of saying, the
 sentence's subject), never by words of any corpus. ``answerability`` decides with these.
+
+Just over 300 lines: one reader per answer type, all sharing the same attachment helpers
+(word positions, distance, the subject); who speaks is read in ``attribution``.
 """
 
 from __future__ import annotations
