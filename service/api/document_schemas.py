@@ -84,7 +84,7 @@ class DocumentIn(Strict):
     author: Name | list[Name] | None = Field(None, description="The author, or a list of them.")
 
     def to_record(self) -> dict[str, object]:
-        """The record ``ingest.loaders.load_record`` reads (it calls the id ``id``)."""
+        """The record ``ingest.json_records.load_record`` reads (it calls the id ``id``)."""
         record = self.model_dump(exclude_none=True)
         if "doc_id" in record:
             record["id"] = record.pop("doc_id")
