@@ -209,7 +209,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] + ([100_000] if args.large else [])
     started = time.perf_counter()
-    results: dict[str, Any] = {"machine": machine(), "command": " ".join(sys.argv), "sizes": {}}
+    command = " ".join(["python -m benchmarks.run", *sys.argv[1:]])
+    results: dict[str, Any] = {"machine": machine(), "command": command, "sizes": {}}
     with tempfile.TemporaryDirectory(prefix="newsqa-bench-") as tmp:
         work = Path(tmp)
         with chroma_server(work) as chroma:
