@@ -10,14 +10,20 @@ makes ingest fast), but the protocol is the same for each document of the batch.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from ingest.errors import DocumentNotFound
+from ingest.errors import DocumentNotFound, IndexUnavailable
 from ingest.index.records import DELETING, READY, WRITING, chunk_meta, record_meta
 from ingest.index.store import PAGE, Store, store_call
 from ingest.model import Article, Chunk, generation_of, record_id
+
+log = logging.getLogger(__name__)
+# Times a chunk record missing from the vector index after its upsert is written again.
+UPSERT_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,11 @@ class Writes(Store):
         vectors = embedder.embed_documents([c.text for _, c in rows]) if rows else []
         for i in range(0, len(rows), PAGE):
             batch = rows[i : i + PAGE]
-            self._chunks.upsert(
-                ids=[record_id(c.doc_id, generation_of(w.content_hash), c.index) for w, c in batch],
-                embeddings=vectors[i : i + PAGE],
-                documents=[c.text for _, c in batch],
-                metadatas=[
-                    chunk_meta(w.article, c, generation_of(w.content_hash)) for w, c in batch
-                ],
+            self._upsert_chunks(
+                [record_id(c.doc_id, generation_of(w.content_hash), c.index) for w, c in batch],
+                list(vectors[i : i + PAGE]),
+                [c.text for _, c in batch],
+                [chunk_meta(w.article, c, generation_of(w.content_hash)) for w, c in batch],
             )
         self._put_records(writes, WRITING)
         for w in writes:
@@ -88,6 +92,55 @@ class Writes(Store):
         self._chunks.delete(where={"doc_id": doc_id})
         self._docs.delete(ids=[doc_id])
         self._bump_revision()
+
+    def _upsert_chunks(
+        self,
+        ids: list[str],
+        vectors: list[Any],
+        texts: list[str],
+        metas: list[dict[str, Any]],
+    ) -> None:
+        """Upsert chunk records, then check that a dense query finds every one of them.
+
+        Chroma 1.5.9's server now and then keeps an upserted record in its metadata but not
+        in its vector index: ``get`` returns it, no query ever does (seen about once in ten
+        one-document writes, tests/ingest/index/test_writes.py). Upserting the same record
+        again repairs it, so the missing ones are written again, a few times at most.
+        """
+        wanted = dict(zip(ids, range(len(ids)), strict=True))
+        for _ in range(1 + UPSERT_RETRIES):
+            chosen = list(wanted.values())
+            self._chunks.upsert(
+                ids=[ids[j] for j in chosen],
+                embeddings=[vectors[j] for j in chosen],
+                documents=[texts[j] for j in chosen],
+                metadatas=[metas[j] for j in chosen],
+            )
+            found = self._chunks.query(
+                query_embeddings=[vectors[chosen[0]]],
+                n_results=len(chosen),
+                where={  # these chunks only: not their documents' older generations
+                    "$and": [
+                        {"doc_id": {"$in": sorted({str(metas[j]["doc_id"]) for j in chosen})}},
+                        {
+                            "generation": {
+                                "$in": sorted({str(metas[j]["generation"]) for j in chosen})
+                            }
+                        },
+                    ]
+                },
+                include=[],
+            )["ids"][0]
+            for stored_id in found:
+                wanted.pop(stored_id, None)
+            if not wanted:
+                return
+            log.warning("%d chunk records missing from the vector index: writing them again",
+                        len(wanted))  # fmt: skip
+        raise IndexUnavailable(
+            f"the vector store did not index {len(wanted)} chunk records after "
+            f"{1 + UPSERT_RETRIES} writes"
+        )
 
     def _put_records(self, writes: Sequence[Write], state: str) -> None:
         """Upsert the document records of ``writes`` in ``state``, a page at a time."""

@@ -109,3 +109,23 @@ def test_revision_changes_on_every_write_and_delete(
     Ingestor(index).put(Article("r2", "Same."))
     Ingestor(index).put(Article("r2", "Same."))
     assert len({unchanged, other.revision()}) == 2
+
+
+@pytest.mark.slow
+def test_every_written_chunk_is_found_by_a_dense_query(
+    tmp_path: Path, chroma_server: tuple[str, int], embedder: LocalEmbedder
+) -> None:
+    """Chroma 1.5.9's server now and then keeps an upserted chunk in its metadata but never
+    returns it from a query (about one one-document write in ten after an ingest; the write
+    checks and repairs it). Without the repair this fails nearly always."""
+    host, port = chroma_server
+    for trial in range(20):
+        settings = make_settings(
+            tmp_path / str(trial), chroma_host=host, chroma_port=port, collection=f"w-{trial}"
+        )
+        Ingestor(Index(settings, embedder)).sync_paths([CORPUS])
+        writer = Index(settings, embedder)  # another client, as another process would be
+        text = f"The village of Pellmoor held its lantern festival number {trial} on Saturday.\n"
+        Ingestor(writer).put(Article("lanterns", text, Metadata(source="Test")))
+        hits = Index(settings, embedder).query("a lantern festival in a village", top_k=3)
+        assert hits and hits[0].chunk.doc_id == "lanterns", f"write {trial} not found"
