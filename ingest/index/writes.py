@@ -104,11 +104,14 @@ class Writes(Store):
 
         Chroma 1.5.9's server now and then keeps an upserted record in its metadata but not
         in its vector index: ``get`` returns it, no query ever does (seen about once in ten
-        one-document writes, tests/ingest/index/test_writes.py). Upserting the same record
+        one-document writes, tests/ingest/test_index.py). Upserting the same record
         again repairs it, so the missing ones are written again, a few times at most.
         """
         wanted = dict(zip(ids, range(len(ids)), strict=True))
-        for _ in range(1 + UPSERT_RETRIES):
+        for attempt in range(1 + UPSERT_RETRIES):
+            if attempt:
+                log.warning("%d chunk records missing from the vector index: writing them again",
+                            len(wanted))  # fmt: skip
             chosen = list(wanted.values())
             self._chunks.upsert(
                 ids=[ids[j] for j in chosen],
@@ -118,25 +121,14 @@ class Writes(Store):
             )
             found = self._chunks.query(
                 query_embeddings=[vectors[chosen[0]]],
+                ids=[ids[j] for j in chosen],
                 n_results=len(chosen),
-                where={  # these chunks only: not their documents' older generations
-                    "$and": [
-                        {"doc_id": {"$in": sorted({str(metas[j]["doc_id"]) for j in chosen})}},
-                        {
-                            "generation": {
-                                "$in": sorted({str(metas[j]["generation"]) for j in chosen})
-                            }
-                        },
-                    ]
-                },
                 include=[],
             )["ids"][0]
             for stored_id in found:
                 wanted.pop(stored_id, None)
             if not wanted:
                 return
-            log.warning("%d chunk records missing from the vector index: writing them again",
-                        len(wanted))  # fmt: skip
         raise IndexUnavailable(
             f"the vector store did not index {len(wanted)} chunk records after "
             f"{1 + UPSERT_RETRIES} writes"
