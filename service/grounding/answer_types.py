@@ -49,6 +49,8 @@ NUMBER_NOUNS = frozenset(
     "temperature height length weight distance age rate margin value worth capacity speed "
     "toll count tally sum fee fine bill deficit gdp turnout majority".split()
 )
+# Nouns of people and groups: a role in a subject ('the State Department spokesman').
+ROLE_NOUNS = _PERSON_NOUNS | _ORG_NOUNS
 CATEGORY_NOUNS = (
     _PERSON_NOUNS | _ORG_NOUNS | _PLACE_NOUNS | _TIME_NOUNS | NUMBER_NOUNS | _NAMED_NOUNS
 )
@@ -56,7 +58,8 @@ SPEECH = re.compile(
     r"\b(say|said|says|tell|told|state|stated|describe|described|call|called|respond|"
     r"responded|react|reacted|think|thinks|thought|claim|claimed|warn|warned|argue|argued|"
     r"suggest|suggested|comment|commented|mean|meant|announce|announced|characteri[sz]e|"
-    r"portray|view|see)\b"
+    r"portray|view|see|speak|spoke|spoken|mention|mentioned|name|named|cite|"
+    r"cited)\b"
 )
 _POSITION = re.compile(r"\b(position|stance|view|views|opinion|attitude|reaction|response)\b")
 AUX = frozenset(
@@ -66,8 +69,11 @@ AUX = frozenset(
 WH_WORDS = frozenset("who whom whose what which when where why how".split())
 
 
+# The subject of a verb of saying: a few words ('the state department spokesman'), so that a
+# later noun ('... discuss in their first phone call') is not read as the verb.
 SUBJECT = re.compile(
-    r"^(?:what|how)\s+(?:did|does|do|has|have|had|is|was|will|would)\s+(.+?)\s+"
+    r"^(?:what|how)\s+(?:did|does|do|has|have|had|is|was|will|would)\s+"
+    r"((?:[\w'’.-]+\s+){0,4}?[\w'’.-]+)\s+"
     r"(?:say|said|tell|told|stated|describe|call|respond|react|think|claim|warn|argue|"
     r"suggest|comment|mean|announce|portray|view|see)\b"
 )

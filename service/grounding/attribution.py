@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from service.grounding.mentions import mentions_name, names
+from service.grounding.mentions import Casing, mentions_name, names
 from service.text import fold, stem
 
 # Verbs that attribute a statement to a speaker.
@@ -24,11 +24,12 @@ ATTRIBUTED = re.compile(rf"\b{ATTRIBUTION}\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[.;:“”\"]")
 
 
-def speakers(text: str) -> list[str]:
+def speakers(text: str, casing: Casing | None = None) -> list[str]:
     """The names a sentence attributes speech to: the names of the clause before a verb of
     saying ('Lavrov also said', 'John Kirby, a spokesman, suggested'), and a name right
-    after one ('said Lavrov')."""
-    found = names(text)
+    after one ('said Lavrov'). ``casing`` (its article's) tells whether a capitalised word
+    opening the sentence is a name ('Trump, who takes office ..., said')."""
+    found = names(text, casing)
     out: list[str] = []
     for verb in ATTRIBUTED.finditer(text):
         starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, verb.start())]
@@ -41,7 +42,15 @@ def speakers(text: str) -> list[str]:
             and not re.search(r"['’]s$", n.text)  # 'Trump's envoy' is not Trump
         ]
         after = [n.text for n in found if 0 <= n.start - verb.end() <= 25]
-        out += before[:2] + after[:1]
+        # The name right before the verb speaks, however many names the clause holds before
+        # it ('Talks ... between Ukraine and Russia, Price added').
+        adjacent = [
+            n.text
+            for n in found
+            if n.text in before
+            and re.fullmatch(r"\s*(?:\w+ly\s+|also\s+)?", text[n.end : verb.start()])
+        ]
+        out += adjacent[-1:] + before[:2] + after[:1]
     return list(dict.fromkeys(out))
 
 
@@ -65,6 +74,26 @@ def role_speaks(text: str, role: str) -> bool:
         ):
             return True
     return not attributed and subject_is(text, role)
+
+
+def role_holders(context: str, role: str, casing: Casing | None = None) -> list[str]:
+    """The names an article gives a role noun, by apposition: '<role> Ned Price' or 'Ned
+    Price, a <role> ...'. Roles match by stem or by a shared first six letters, so that
+    'spokesman' finds 'spokesperson'."""
+    out: list[str] = []
+    for name in names(context, casing):
+        before = re.findall(r"[^\W_]+", fold(context[max(0, name.start - 30) : name.start]))
+        after = context[name.end : name.end + 50]
+        behind = re.findall(r"[^\W_]+", fold(after))[:3] if after.startswith(",") else []
+        if (before and _same_role(before[-1], role)) or any(_same_role(w, role) for w in behind):
+            out.append(name.text)
+    return list(dict.fromkeys(out))
+
+
+def _same_role(word: str, role: str) -> bool:
+    if stem(word) == stem(role):
+        return True
+    return len(word) >= 6 and len(role) >= 6 and word[:6] == role[:6]
 
 
 def subject_is(text: str, name: str) -> bool:

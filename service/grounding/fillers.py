@@ -19,6 +19,7 @@ from service.grounding.attribution import (
     ATTRIBUTED,
     PRONOUN_SPEAKER,
     quoted,
+    role_holders,
     role_speaks,
     speakers,
     subject_is,
@@ -47,6 +48,15 @@ _LOCATIVE = re.compile(
 _TEMPORAL = re.compile(
     r"\b(?:soon |shortly |just |days |weeks |months |years )?(?:after|before|during|since|"
     r"until|following|ahead of|at the (?:end|start|beginning|time) of)\s+(?:the\s+)?[\w’'-]+",
+    re.IGNORECASE,
+)
+# A time stated relative to the article ('in less than a month', 'within two weeks', 'next
+# year', 'later this month'): it answers 'when' as the text gives it.
+_RELATIVE = re.compile(
+    r"\b(?:(?:in|within) (?:(?:less|more) than |about |under |over |the next |just )?"
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+) "
+    r"(?:days?|weeks?|months?|years?|hours?)|(?:next|later this|earlier this|early next|"
+    r"late next) (?:week|month|year|spring|summer|autumn|fall|winter))\b",
     re.IGNORECASE,
 )
 _CAUSE = re.compile(
@@ -92,10 +102,11 @@ def verb_stated(question: Question, text: str) -> bool:
 def filler_of(question: Question, text: str, previous: str = "", context: str = "") -> str | None:
     """What in ``text`` answers the question's type, tied to its focus; None when nothing."""
     kind = question.answer_type
+    casing = Casing([context, text])  # the article's: is a sentence's first word a name?
     if kind == "number":
         return _number(question, text)
     if kind == "time":
-        return _time(question, text)
+        return _time(question, text, casing)
     if kind == "place":
         return _place(question, text, context)
     if kind in ("person", "organisation", "entity"):
@@ -104,7 +115,7 @@ def filler_of(question: Question, text: str, previous: str = "", context: str = 
         match = _CAUSE.search(text)
         return match.group(0) if match else None
     if kind == "statement":
-        return _statement(question, text, previous)
+        return _statement(question, text, previous, casing, context)
     if kind == "yesno":
         return text if _coverage_all(question, f"{previous} {text}") >= 0.6 else None
     new = set(content_stems(text)) - set(question.content)
@@ -185,12 +196,12 @@ def _counts(text: str, start: int, end: int, counted: str) -> bool:
     return False
 
 
-def _time(question: Question, text: str) -> str | None:
+def _time(question: Question, text: str, casing: Casing | None = None) -> str | None:
     """A time the question does not hold, near what happened: its verb when it names one
     ('was released on September 14'), else its event words (a web page's own date at the
     head of a snippet is not when the thing happened)."""
     anchors = _anchors(question)
-    spoken = _spoken_at(question, text)
+    spoken = _spoken_at(question, text, casing)
     for t in time_mentions(text):
         if any(t.fits(w) or w.fits(t) for w in question.times):
             continue
@@ -199,23 +210,24 @@ def _time(question: Question, text: str) -> str | None:
         if any(abs(t.start - at) <= SPEECH_REACH for at in spoken):
             return t.text  # 'When did X tell ...': 'X said Monday that ...'
 
-    for match in _TEMPORAL.finditer(text):
-        if not anchors or _near(text, match.start(), anchors, NAME_REACH):
-            return match.group(0)
+    for pattern in (_TEMPORAL, _RELATIVE):
+        for match in pattern.finditer(text):
+            if not anchors or _near(text, match.start(), anchors, NAME_REACH):
+                return match.group(0)
     return None
 
 
 # How far (in characters) a time may stand from the verb of saying it dates ('said on Monday').
 SPEECH_REACH = 16
-_ASKS_SPEECH = re.compile(r"\b(?:say|said|tell|told|state|announce|warn|claim)\b")
+_ASKS_SPEECH = re.compile(r"\b(?:say|said|tell|told|speak|spoke|state|announce|warn|claim)\b")
 
 
-def _spoken_at(question: Question, text: str) -> list[int]:
+def _spoken_at(question: Question, text: str, casing: Casing | None) -> list[int]:
     """When the question asks when one of its names said something: the offsets of the
     verbs of saying in ``text`` whose speaker is that name."""
     if not question.names or not _ASKS_SPEECH.search(fold(question.text)):
         return []
-    if not any(_asked_name(question, s) for s in speakers(text)):
+    if not any(_asked_name(question, s) for s in speakers(text, casing)):
         return []
     return [m.start() for m in ATTRIBUTED.finditer(text)]
 
@@ -243,7 +255,7 @@ def _name(question: Question, text: str, context: str) -> str | None:
     anchors = set(question.event) | ({question.verb} if question.verb else set())
     casing = Casing([context])
     everywhere = names(context, casing)
-    said_by = speakers(text)
+    said_by = speakers(text, casing)
     for found in names(text, casing):
         if _asked_name(question, found.text) or anchors & set(content_stems(found.text)):
             continue
@@ -284,28 +296,33 @@ def _before_verb(text: str, end: int, verb: str | None) -> bool:
     return any(stem(fold(w)).startswith(verb[: max(4, len(verb) - 1)]) for w in following)
 
 
-def _statement(question: Question, text: str, previous: str) -> str | None:
+def _statement(
+    question: Question, text: str, previous: str, casing: Casing | None = None, context: str = ""
+) -> str | None:
     """The sentence, when it is a statement of the question's speaker: attributed to them
     ('X said', 'said X', 'according to X'), or with them as its subject, or a quotation or
-    'he said' right after a sentence whose subject they are."""
+    'he said' right after a sentence whose subject they are. A role ('the spokesman') is
+    also anyone the article names in that role ('State Department spokesperson Ned Price')."""
     speaker = question.speaker
-    said_by = speakers(text)
+    said_by = speakers(text, casing)
     if speaker is None:
         return text if said_by or PRONOUN_SPEAKER.search(text) or quoted(text) else None
     if not topic_covered(question, text):
         return None  # their statement, but about something else
     wanted = speaker.split()[-1]
-    if any(mentions_name(wanted, s) for s in said_by):
-        return text
     if wanted.islower() and role_speaks(text, wanted):
         return text  # a role: 'officials', 'the mayor'
+    who = [wanted, *(role_holders(context, wanted, casing) if wanted.islower() else [])]
+    if any(mentions_name(w, s) for w in who for s in said_by):
+        return text
     if said_by:
         return None  # somebody else says it
-    if subject_is(text, wanted):
+    if any(subject_is(text, w) for w in who):
         return text
     referring = PRONOUN_SPEAKER.search(text) or quoted(text)
-    if referring and (
-        subject_is(previous, wanted) or any(mentions_name(wanted, s) for s in speakers(previous))
+    before = speakers(previous, casing)
+    if referring and any(
+        subject_is(previous, w) or any(mentions_name(w, s) for s in before) for w in who
     ):
         return text
     return None

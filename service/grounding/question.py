@@ -21,6 +21,7 @@ from service.grounding.answer_types import (
     AUX,
     CATEGORY_NOUNS,
     NUMBER_NOUNS,
+    ROLE_NOUNS,
     SPEECH,
     SUBJECT,
     WH_WORDS,
@@ -240,6 +241,9 @@ def _verb_word(q: str, answer_type: AnswerType, found: list[str]) -> str | None:
             j += 1
         if j == i + 1 or tokens[j - 1] not in names_folded:
             break
+        # A role after the names is still the subject ('the State Department spokesman').
+        while j < len(tokens) - 1 and _role_noun(tokens[j]):
+            j += 1
         while j < len(tokens) and (tokens[j] in _ADVERBS or tokens[j].endswith("ly")):
             j += 1
         if j < len(tokens):
@@ -247,6 +251,12 @@ def _verb_word(q: str, answer_type: AnswerType, found: list[str]) -> str | None:
         break
     passive = re.search(r"\b(?:was|were|is|are|been|be)\s+(\w+ed|\w{4,}en)\b", q)
     return passive.group(1) if passive else None
+
+
+def _role_noun(word: str) -> bool:
+    """A category noun of a person or group ('spokesman', 'officials'), singular or plural."""
+    bare = word.removesuffix("'s").removesuffix("’s")
+    return bare in ROLE_NOUNS or (len(bare) > 3 and bare.removesuffix("s") in ROLE_NOUNS)
 
 
 def past_tense(question: Question) -> bool:

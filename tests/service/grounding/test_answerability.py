@@ -70,6 +70,22 @@ def verdict(question: str, *texts: str, dated: bool = False, published: str | No
         ("Why did the minister resign?", "The minister resigned on Friday.", False),
         ("Why did the minister resign?",
          "The minister resigned on Friday because of a tax scandal.", True),
+        # when: a time relative to the article ('in less than a month', 'next year')
+        ("When does the new mayor take office?",
+         "The new mayor, who takes office in less than a month, has named no deputy.", True),
+        ("When does the new mayor take office?",
+         "The new mayor, who takes office soon, has named no deputy.", False),
+        # a statement by the holder of a role the question names
+        ("What did the harbour spokesman suggest?",
+         "Harbour spokesperson Tom Reed spoke on Monday. “A good first step would be to "
+         "dredge the channel,” he said.", True),
+        ("What did the harbour spokesman suggest?",
+         "The talks were chaired by harbour spokesperson Tom Reed. “A good first step would "
+         "be to dredge the channel,” Anna Berg said.", False),
+        # a statement whose speaker opens the sentence ('X, who ..., said')
+        ("What did Holm tell the Gazette?",
+         "Mayor Anna Holm spoke on Monday. Holm, who takes office next week, has not set out "
+         "a plan but told the Gazette that the budget is a priority.", True),
     ],
 )  # fmt: skip
 def test_a_sentence_answers_only_with_a_filler_of_the_asked_type(

@@ -94,10 +94,23 @@ def test_the_counted_noun(question: str, counted: str) -> None:
         ("What does the union want?", None),  # a verb of state: paraphrased too often
         ("What did Berg say?", None),  # a verb of saying
         ("How do local officials describe the plan?", None),
+        # a role after the named subject is still the subject, not the verb
+        ("What did the Harbour Authority spokesman propose?", "propos"),
+        # verbs of speaking and naming are verbs of saying
+        ("Which newspaper did Holm speak to about the strike?", None),
+        ("Which towns did Berg name as the worst hit?", None),
     ],
 )
 def test_the_main_verb(question: str, verb: str | None) -> None:
     assert analyse(question, TODAY).verb == verb
+
+
+def test_the_speaker_is_the_subject_before_the_verb_of_saying() -> None:
+    # 'call' in 'phone call' is not the verb of saying; the question names no speaker
+    q = analyse("What did Berg and Holm discuss in their first phone call, according to Ives?")
+    assert q.speaker != "phone"
+    q = analyse("What did the Harbour Authority spokesman suggest the city should do?")
+    assert (q.answer_type, q.speaker) == ("statement", "spokesman")
 
 
 def test_statement_questions_name_the_speaker_and_the_topic() -> None:
