@@ -13,6 +13,7 @@ Just over 300 lines: one reader per answer type, all sharing the same attachment
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ingest.dates import time_mentions
 from service.grounding.attribution import (
@@ -24,8 +25,8 @@ from service.grounding.attribution import (
     speakers,
     subject_is,
 )
-from service.grounding.mentions import Casing, mentions_name, names
-from service.grounding.quantities import quantities
+from service.grounding.mentions import Casing, Name, mentions_name, names
+from service.grounding.quantities import Quantity, quantities
 from service.grounding.question import Question, past_tense
 from service.text import content_stems, fold, stem
 
@@ -81,7 +82,9 @@ def verb_stated(question: Question, text: str) -> bool:
     tokens = _positions(text)
     verb = question.verb
     root = verb if len(verb) <= 4 else verb[: len(verb) - 1]  # 'decid' ~ 'decis(ion)'
-    spans = [(n.start, n.end) for n in names(text)]
+    # A word inside a name is not the verb; a lone capitalised word that is the verb itself
+    # opens a sentence ('Won by Slovenia's ...'), it is not a name.
+    spans = [(n.start, n.end) for n in names(text) if len(n.tokens) > 1 or stem(n.key) != verb]
     hits = [
         i
         for i, (at, w) in enumerate(tokens)
@@ -106,7 +109,7 @@ def filler_of(question: Question, text: str, previous: str = "", context: str = 
     if kind == "number":
         return _number(question, text)
     if kind == "time":
-        return _time(question, text, casing)
+        return _time(question, text, casing, previous)
     if kind == "place":
         return _place(question, text, context)
     if kind in ("person", "organisation", "entity"):
@@ -155,16 +158,48 @@ _ADJECTIVE_END = ("an", "ian", "ish", "ese", "al", "ed", "ing", "ive", "ous", "i
 
 
 def _number(question: Question, text: str) -> str | None:
-    """A number the question does not hold, counting the noun 'how many' asks about."""
+    """A number the question does not hold, counting the noun 'how many' asks about; for a
+    measure of money or of a share ('what was the revenue', 'what share'), a number of that
+    kind only."""
     asked = {q.value for q in quantities(question.text)}
+    kind = _MEASURE_KINDS.get(question.counted_word or "")
     for q in quantities(text):
-        if q.value in asked:
+        if q.value in asked or (kind and _kind_of(text, q) != kind):
             continue
         if question.counted is None or _counts(text, q.start, q.end, question.counted):
             return q.text
+        if kind == "percent":
+            return q.text  # a share is seldom named beside its number ('holds 20% of ...')
         if _measured(question) and _near(text, q.start, _anchors(question), NUMBER_REACH):
             return q.text
     return None
+
+
+# Measures whose number has a kind of its own: money, or a share of a whole.
+_MEASURE_KINDS = {
+    **dict.fromkeys(
+        "cost costs price prices revenue revenues profit profits income salary budget debt fee "
+        "fine bill deficit gdp worth".split(),
+        "money",
+    ),
+    **dict.fromkeys("share percentage percent proportion fraction".split(), "percent"),
+}
+_CURRENCY_WORD = re.compile(
+    r"^\s*(?:us |u\.s\. )?(?:dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rubles?|"
+    r"roubles?|rupees?|francs?|won|pesos?|reais|real)\b",
+    re.IGNORECASE,
+)
+_CURRENCY_CODE = re.compile(r"\b(?:USD|EUR|GBP|JPY|CNY|RUB|INR|CHF|US\$|A\$|C\$)\s*$")
+
+
+def _kind_of(text: str, q: Quantity) -> str:
+    """A quantity's kind, with amounts written in words of money ('5 million euros',
+    'EUR 5 million') counted as money."""
+    if q.kind == "count" and (
+        _CURRENCY_WORD.match(text[q.end :]) or _CURRENCY_CODE.search(text[: q.start])
+    ):
+        return "money"
+    return q.kind
 
 
 def _measured(question: Question) -> bool:
@@ -196,16 +231,20 @@ def _counts(text: str, start: int, end: int, counted: str) -> bool:
     return False
 
 
-def _time(question: Question, text: str, casing: Casing | None = None) -> str | None:
+def _time(
+    question: Question, text: str, casing: Casing | None = None, previous: str = ""
+) -> str | None:
     """A time the question does not hold, near what happened: its verb when it names one
     ('was released on September 14'), else its event words (a web page's own date at the
-    head of a snippet is not when the thing happened)."""
+    head of a snippet is not when the thing happened). Near counts across the start of the
+    sentence ('Release date. December 1, 2017')."""
     anchors = _anchors(question)
     spoken = _spoken_at(question, text, casing)
+    joined, shift = f"{previous} {text}", len(previous) + 1
     for t in time_mentions(text):
-        if any(t.fits(w) or w.fits(t) for w in question.times):
-            continue
-        if not anchors or _near(text, t.start, anchors, NAME_REACH):
+        if any(t.fits(w) for w in question.times):
+            continue  # the question states it already ('in 2021'); 'July 29, 2021' is news
+        if not anchors or _near(joined, t.start + shift, anchors, NAME_REACH):
             return t.text
         if any(abs(t.start - at) <= SPEECH_REACH for at in spoken):
             return t.text  # 'When did X tell ...': 'X said Monday that ...'
@@ -256,8 +295,9 @@ def _name(question: Question, text: str, context: str) -> str | None:
     casing = Casing([context])
     everywhere = names(context, casing)
     said_by = speakers(text, casing)
-    for found in names(text, casing):
-        if _asked_name(question, found.text) or anchors & set(content_stems(found.text)):
+    for whole in names(text, casing):
+        found = _beyond_asked(question, whole, casing)
+        if found is None or anchors & set(content_stems(found.text)):
             continue
         if question.answer_type == "person" and found.tokens[-1] in _THING_HEADS:
             continue  # 'the Johnny Unitas Golden Arm Award' is not a person
@@ -278,6 +318,27 @@ def _name(question: Question, text: str, context: str) -> str | None:
         if question.verb and subject_is(text, found.text) and verb_stated(question, text):
             return found.text  # the subject of the sentence that states the verb
     return None
+
+
+def _beyond_asked(question: Question, found: Name, casing: Casing) -> Name | None:
+    """``found`` when the question does not name it; when it opens with what the question
+    names ('Google CEO Sundar Pichai' for 'the CEO of Google'), the rest of it; else None."""
+    if not _asked_name(question, found.text):
+        return found
+    words = list(re.finditer(r"\S+", found.text))
+    asked = 0  # the leading words that are words of the question's names
+    while asked < len(words) and any(
+        mentions_name(words[asked].group(), n) for n in question.names
+    ):
+        asked += 1
+    if asked == 0 or asked == len(words):
+        return None
+    rest = found.text[words[asked].start() :]
+    inner = names(rest, casing)
+    if not inner or inner[0].start != 0 or _asked_name(question, inner[0].text):
+        return None
+    shift = found.start + words[asked].start()
+    return replace(inner[0], start=inner[0].start + shift, end=inner[0].end + shift)
 
 
 # Last words that make a name the name of a thing, an event or a place, not of a person.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.dates import MONTHS, WEEKDAYS, TimeMention, time_mentions
-from service.text import STOPWORDS, fold
+from service.text import STOPWORDS, fold, stem
 
 __all__ = [
     "Casing",
@@ -56,6 +56,7 @@ class Casing:
     def __init__(self, texts: Iterable[str] = ()) -> None:
         self._upper: Counter[str] = Counter()
         self._lower: Counter[str] = Counter()
+        self._lower_stems: Counter[str] = Counter()
         for text in texts:
             self.add(text)
 
@@ -69,6 +70,7 @@ class Casing:
                 self._upper[key] += 1
             elif word[0].isalpha():
                 self._lower[key] += 1
+                self._lower_stems[stem(key)] += 1
 
     def proper(self, word: str) -> bool | None:
         """True when the text writes ``word`` as a name, False when as a common word, None
@@ -78,6 +80,11 @@ class Casing:
         if upper == lower == 0:
             return None
         return upper > lower
+
+    def inflected(self, word: str) -> bool:
+        """Whether the text writes another form of ``word`` in lower case ('premiered' for
+        'Premiere' of a label): a name is not inflected like a verb."""
+        return self._lower_stems[stem(fold(word))] > 0
 
 
 def _starts_sentence(text: str, at: int) -> bool:

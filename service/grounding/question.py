@@ -137,6 +137,7 @@ def _names(text: str, casing: Casing | None) -> list[str]:
                 and fold(bare) not in STOPWORDS
                 and fold(bare) not in CATEGORY_NOUNS
                 and casing.proper(bare)
+                and not casing.inflected(bare)
             ):
                 run.append(bare)
                 continue

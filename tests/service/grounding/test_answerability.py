@@ -82,6 +82,32 @@ def verdict(question: str, *texts: str, dated: bool = False, published: str | No
         ("What did the harbour spokesman suggest?",
          "The talks were chaired by harbour spokesperson Tom Reed. “A good first step would "
          "be to dredge the channel,” Anna Berg said.", False),
+        # a capitalised verb opening a sentence is the verb, not a name
+        ("Who won the 2021 Harbour Regatta?",
+         "The 2021 Harbour Regatta is over! Won by Oslo's Anna Berg, this year's race was "
+         "close.", True),
+        # a time near the event across the start of the sentence ('Release date. May 3, 2021')
+        ("When was the Harbour Atlas released?",
+         "Harbour Atlas: Release date. May 3, 2021 ...", True),
+        # a date more precise than the question's year is an answer; the year alone is not
+        ("What is the date of the 2021 Harbour Regatta?",
+         "The 2021 Harbour Regatta was held on July 29, 2021, in Oslo.", True),
+        ("What is the date of the 2021 Harbour Regatta?",
+         "The 2021 Harbour Regatta was held in Oslo in 2021.", False),
+        # the rest of a name that opens with the question's own words
+        ("Who was the CEO of Norbank in 2021?",
+         "In 2021 Norbank CEO Anna Berg sent an email to staff.", True),
+        ("Who was the CEO of Norbank in 2021?", "In 2021 Norbank CEO sent an email to staff.",
+         False),
+        # a measure of money wants money; a share wants a share
+        ("What was Norbank's revenue in 2021?",
+         "In 2021, Norbank's revenue grew as it opened 184 branches.", False),
+        ("What was Norbank's revenue in 2021?",
+         "In 2021, Norbank's revenue was 5 million euros.", True),
+        ("What share of the harbour does Norbank own?",
+         "Norbank owns about 20% of the harbour.", True),
+        ("What share of the harbour does Norbank own?",
+         "Norbank owns 14 piers in the harbour.", False),
         # a statement whose speaker opens the sentence ('X, who ..., said')
         ("What did Holm tell the Gazette?",
          "Mayor Anna Holm spoke on Monday. Holm, who takes office next week, has not set out "

@@ -57,6 +57,14 @@ def test_names_are_found_whatever_the_case_when_the_passages_write_them_capitali
     assert lower.topic == upper.topic == ("oslo",)
 
 
+def test_a_word_the_passages_also_inflect_in_lower_case_is_not_a_name() -> None:
+    # 'Premiere Date:' is a label; 'premiered' shows the word is a common one
+    casing = Casing(["Network: AMC · Premiere Date: Aug 22 · The season premiered on AMC."])
+    q = analyse("what is the premiere date of the show on amc?", TODAY, casing)
+    assert q.names == ("amc",)
+    assert "premier" in q.event
+
+
 @pytest.mark.parametrize(
     ("question", "names"),
     [
