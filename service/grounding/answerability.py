@@ -27,7 +27,7 @@ from datetime import date
 from ingest.dates import TimeMention, time_mentions
 from ingest.model import Span
 from service.answers import Passage
-from service.grounding.fillers import filler_of, topic_covered, verb_stated
+from service.grounding.fillers import filler_of, same_instance, topic_covered, verb_stated
 from service.grounding.injection import looks_like_injection
 from service.grounding.mentions import Casing, mentions_name
 from service.grounding.question import Question
@@ -248,6 +248,7 @@ def judge(
         and (dated or all(_time_stated(t, context, passage) for t in question.times))
         and verb_stated(question, near)
         and topic_covered(question, near)
+        and same_instance(question, near)
     )
     covers = rest and (enough or close)
     almost = rest and not enough and closeness is None

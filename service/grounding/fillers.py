@@ -25,10 +25,10 @@ from service.grounding.attribution import (
     speakers,
     subject_is,
 )
-from service.grounding.mentions import Casing, Name, mentions_name, names
+from service.grounding.mentions import Casing, Name, mentions_name, names, opens_sentence
 from service.grounding.quantities import Quantity, quantities
 from service.grounding.question import Question, past_tense
-from service.text import content_stems, fold, stem
+from service.text import STOPWORDS, content_stems, fold, stem
 
 # How many words apart a filler and the word it answers for may be.
 NUMBER_REACH = 4
@@ -73,6 +73,10 @@ _POSSIBLE = re.compile(
 )
 
 
+# Words that count what follows them: 'the most wins', 'three wins' are nouns, not the verb.
+_QUANTIFIERS = frozenset("most more many few fewer several numerous".split())
+
+
 def verb_stated(question: Question, text: str) -> bool:
     """The question's main verb is stated, and, when the question asks what was done ('what
     did X propose'), stated as done: not only as a possibility ('would have an opportunity
@@ -82,14 +86,22 @@ def verb_stated(question: Question, text: str) -> bool:
     tokens = _positions(text)
     verb = question.verb
     root = verb if len(verb) <= 4 else verb[: len(verb) - 1]  # 'decid' ~ 'decis(ion)'
-    # A word inside a name is not the verb; a lone capitalised word that is the verb itself
-    # opens a sentence ('Won by Slovenia's ...'), it is not a name.
-    spans = [(n.start, n.end) for n in names(text) if len(n.tokens) > 1 or stem(n.key) != verb]
+    # A word inside a name is not the verb, unless it is the verb alone opening a sentence
+    # ('Won by Slovenia's ...'); a counted noun is not either ('the most wins').
+    spans = [
+        (n.start, n.end)
+        for n in names(text)
+        if len(n.tokens) > 1 or stem(n.key) != verb or not opens_sentence(text, n.start)
+    ]
     hits = [
         i
         for i, (at, w) in enumerate(tokens)
-        if (stem(w) == verb or (len(verb) > 4 and stem(w).startswith(root)))
+        if (
+            stem(w) == verb
+            or (len(verb) > 4 and stem(w).startswith(root) and len(w) <= len(verb) + 5)
+        )
         and not any(a <= at < b for a, b in spans)
+        and not (i > 0 and (tokens[i - 1][1] in _QUANTIFIERS or tokens[i - 1][1].isdigit()))
     ]
     if not hits:
         return False
@@ -100,6 +112,53 @@ def verb_stated(question: Question, text: str) -> bool:
         if not _POSSIBLE.search(before):
             return True
     return False
+
+
+def same_instance(question: Question, text: str) -> bool:
+    """False when the text numbers what the question numbers differently: 'the tenth and
+    final season' or 'Season 10' for 'the first season', 'stage 13' for 'stage 21' (another
+    of a series is another thing)."""
+    wanted = _numbered(question.text)
+    if not wanted:
+        return True
+    stated = _numbered(text)
+    for noun, value in wanted:
+        values = {v for n, v in stated if n == noun}
+        if values and value not in values:
+            return False
+    return True
+
+
+# Words that may stand between an ordinal and its noun ('the tenth and final season').
+_SERIES_MODIFIERS = frozenset("and final last full new official regular".split())
+
+
+def _numbered(text: str) -> set[tuple[str, float]]:
+    """(noun stem, number) of each ordinal or count that numbers a noun: 'first season',
+    'Season 11', '92nd edition'."""
+    out: set[tuple[str, float]] = set()
+    for q in quantities(text):
+        if q.kind not in ("ordinal", "count"):
+            continue
+        after = re.findall(r"[^\W_][\w'’-]*", text[q.end :])[:3]
+        noun = None
+        for word in after:
+            if fold(word) not in _SERIES_MODIFIERS:
+                if word.isalpha() and fold(word) not in STOPWORDS:
+                    noun = word
+                break
+        if noun is not None:
+            out.add((stem(fold(noun)), q.value))
+        before = re.findall(r"[^\W_][\w'’-]*", text[: q.start])[-1:]
+        if (
+            q.kind == "count"
+            and before
+            and before[0].isalpha()
+            and fold(before[0]) not in STOPWORDS
+            and (noun is None or before[0][0].isupper())
+        ):
+            out.add((stem(fold(before[0])), q.value))  # 'Season 10 premiere', 'stage 13'
+    return out
 
 
 def filler_of(question: Question, text: str, previous: str = "", context: str = "") -> str | None:
@@ -241,9 +300,18 @@ def _time(
     anchors = _anchors(question)
     spoken = _spoken_at(question, text, casing)
     joined, shift = f"{previous} {text}", len(previous) + 1
-    for t in time_mentions(text):
+    mentions = time_mentions(text)
+    asked_years = {w.year for w in question.times if w.year}
+    if asked_years and not asked_years & {m.year for m in mentions if m.year}:
+        if any(m.year for m in mentions):
+            return None  # 'the 2021 draft': a sentence of other years only is about another
+    for t in mentions:
         if any(t.fits(w) for w in question.times):
             continue  # the question states it already ('in 2021'); 'July 29, 2021' is news
+        if t.year and asked_years and t.year not in asked_years:
+            continue
+        if (not previous and _dateline(text, t.start, t.end)) or _generic(text, t.end):
+            continue
         if not anchors or _near(joined, t.start + shift, anchors, NAME_REACH):
             return t.text
         if any(abs(t.start - at) <= SPEECH_REACH for at in spoken):
@@ -254,6 +322,20 @@ def _time(
             if not anchors or _near(text, match.start(), anchors, NAME_REACH):
                 return match.group(0)
     return None
+
+
+_AFTER_DATELINE = re.compile(r"\s*(?:\.\.\.|…|[-–—]\s|\(|/)")
+
+
+def _generic(text: str, end: int) -> bool:
+    """'Today's media', 'this year's race': a time used as a possessive modifier."""
+    return bool(re.match(r"['’]s\b", text[end:]))
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """Whether the time at ``start:end`` heads a passage as its dateline ('Jul 7, 2018 ...',
+    'March 29 - '): when the text was written, not when what it reports happened."""
+    return not text[:start].strip(" \t\"“'") and bool(_AFTER_DATELINE.match(text[end:]))
 
 
 # How far (in characters) a time may stand from the verb of saying it dates ('said on Monday').
@@ -292,6 +374,8 @@ def _name(question: Question, text: str, context: str) -> str | None:
     Kellogg'), be the one the sentence attributes speech to, or stand just before the
     event's verb: a lone capitalised word is as often a title or a thing ('Titanic')."""
     anchors = set(question.event) | ({question.verb} if question.verb else set())
+    if _former(question, text, anchors):
+        return None
     casing = Casing([context])
     everywhere = names(context, casing)
     said_by = speakers(text, casing)
@@ -299,8 +383,10 @@ def _name(question: Question, text: str, context: str) -> str | None:
         found = _beyond_asked(question, whole, casing)
         if found is None or anchors & set(content_stems(found.text)):
             continue
-        if question.answer_type == "person" and found.tokens[-1] in _THING_HEADS:
-            continue  # 'the Johnny Unitas Golden Arm Award' is not a person
+        if question.answer_type == "person" and (
+            found.tokens[-1] in _THING_HEADS or found.tokens[-1] in STOPWORDS
+        ):
+            continue  # 'the Johnny Unitas Golden Arm Award', 'Log In' are not people
         if question.answer_type == "person" and len(found.tokens) == 1:
             fuller = any(len(n.tokens) > 1 and found.tokens[0] in n.tokens for n in everywhere)
             speaks = found.text in said_by  # 'Lavrov said': a person, whatever the verb asked
@@ -318,6 +404,22 @@ def _name(question: Question, text: str, context: str) -> str | None:
         if question.verb and subject_is(text, found.text) and verb_stated(question, text):
             return found.text  # the subject of the sentence that states the verb
     return None
+
+
+_PRESENT = re.compile(r"^(?:who|which \w+) (?:is|are)\b|\bcurrent(?:ly)?\b")
+_FORMER = re.compile(
+    r"\b(?:former|ex-|then-|one-time|onetime|erstwhile)\s*((?:[\w.'’-]+\s+){0,2}[\w.'’-]+)"
+)
+
+
+def _former(question: Question, text: str, anchors: set[str]) -> bool:
+    """Whether a question about who holds a role now ('who is the president of X') meets a
+    sentence that gives only a former holder ('the former president of X')."""
+    if not _PRESENT.search(fold(question.text)):
+        return False
+    role = anchors | {stem(w) for n in question.names for w in re.findall(r"[^\W_]+", fold(n))}
+    former = [m for m in _FORMER.finditer(fold(text)) if role & set(content_stems(m.group(1)))]
+    return bool(former)
 
 
 def _beyond_asked(question: Question, found: Name, casing: Casing) -> Name | None:

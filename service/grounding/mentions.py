@@ -23,6 +23,7 @@ __all__ = [
     "TimeMention",
     "mentions_name",
     "names",
+    "opens_sentence",
     "time_mentions",
 ]
 
@@ -85,6 +86,11 @@ class Casing:
         """Whether the text writes another form of ``word`` in lower case ('premiered' for
         'Premiere' of a label): a name is not inflected like a verb."""
         return self._lower_stems[stem(fold(word))] > 0
+
+
+def opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at offset ``at`` opens a sentence (or a quotation, or the text)."""
+    return _starts_sentence(text, at)
 
 
 def _starts_sentence(text: str, at: int) -> bool:

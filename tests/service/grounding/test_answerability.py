@@ -108,6 +108,29 @@ def verdict(question: str, *texts: str, dated: bool = False, published: str | No
          "Norbank owns about 20% of the harbour.", True),
         ("What share of the harbour does Norbank own?",
          "Norbank owns 14 piers in the harbour.", False),
+        # a count of wins is not the winning; a handle is not the verb
+        ("Who won the 2021 Harbour Regatta?",
+         "As of 2021, the sailor with the most wins at the Harbour Regatta was Anna Berg.",
+         False),
+        ("Who acquired Norbank?", "See Norbank photos from Acquire (@acquireoslo).", False),
+        # a passage's dateline is when it was written, not when the thing happened
+        ("When was the Harbour Atlas released?",
+         "Jul 7, 2018 ... The Harbour Atlas has been released to wide acclaim.", False),
+        ("When was the Harbour Atlas released?",
+         "Jul 7, 2018 ... The Harbour Atlas was released on May 3, 2017.", True),
+        # a sentence of other years only is about another edition
+        ("What is the date of the 2021 Harbour Regatta?",
+         "The Harbour Regatta was held on Wednesday, November 18, 2020, in Oslo.", False),
+        # a former holder does not answer who holds a role now
+        ("Who is the president of Norbank?",
+         "Anna Berg, the former president of Norbank, spoke on Monday.", False),
+        ("Who is the president of Norbank?",
+         "Anna Berg, the president of Norbank, spoke on Monday.", True),
+        # another of a series is another thing ('Season 10' for 'the first season')
+        ("When did the first season of Harbour Lights premiere?",
+         "The tenth and final season of Harbour Lights premiered on February 26, 2023.", False),
+        ("When did the first season of Harbour Lights premiere?",
+         "The first season of Harbour Lights premiered on September 23, 2013.", True),
         # a statement whose speaker opens the sentence ('X, who ..., said')
         ("What did Holm tell the Gazette?",
          "Mayor Anna Holm spoke on Monday. Holm, who takes office next week, has not set out "
