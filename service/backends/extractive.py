@@ -184,7 +184,34 @@ class ExtractiveAnswerer:
                 break
             chosen.append(pick)
             chars += len(pool[pick].text)
+        sides += self._other_sides(draft, pool, vectors, chosen, sides)
         return _reading_order([pool[i] for i in chosen + sides])
+
+    def _other_sides(
+        self,
+        draft: Draft,
+        pool: Sequence[Candidate],
+        vectors: np.ndarray,
+        chosen: Sequence[int],
+        sides: Sequence[int],
+    ) -> list[int]:
+        """For each chosen sentence not yet opposed, the best near-duplicate of another
+        article that disagrees with it: the other side is stated even when the answer was
+        already long enough."""
+        opposed = {j for i in sides for j in chosen if float(vectors[i] @ vectors[j]) > DUPLICATE}
+        found: list[int] = []
+        for j in chosen:
+            if j in opposed:
+                continue
+            for i in range(len(pool)):
+                if i in chosen or i in sides or i in found:
+                    continue
+                if float(vectors[i] @ vectors[j]) > DUPLICATE and self._disagrees(
+                    draft, pool[i], [pool[j]]
+                ):
+                    found.append(i)
+                    break
+        return found
 
     def _disagrees(self, draft: Draft, candidate: Candidate, twins: Sequence[Candidate]) -> bool:
         statements = [

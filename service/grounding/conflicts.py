@@ -112,8 +112,10 @@ def find_conflicts(question: Question, statements: Sequence[Statement]) -> list[
 def _disagree(a: Statement, b: Statement) -> bool:
     if a.doc_id == b.doc_id or _far_apart(a.published, b.published):
         return False
-    if a.filler and b.filler:
-        return not _same_filler(a.filler, b.filler)
+    if a.filler and b.filler and not _same_filler(a.filler, b.filler):
+        return True
+    # The same filler (or none): the two may still state one thing with one detail changed
+    # ('at Raymond James Stadium in Tampa' / '... in Glendale').
     close = min(lexical_recall(a.text, b.text), lexical_recall(b.text, a.text))
     if close < SAME_STATEMENT:
         return False

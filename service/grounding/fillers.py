@@ -359,13 +359,12 @@ def _asked_name(question: Question, name: str) -> bool:
 
 def _place(question: Question, text: str, context: str) -> str | None:
     """A name after a place preposition ('in Bonn', 'visit Kazakhstan'); for 'which
-    country/region' questions, any name the question does not hold."""
-    for found in names(text, Casing([context])):
-        if _asked_name(question, found.text):
-            continue
-        if question.head or _LOCATIVE.search(text[max(0, found.start - 24) : found.start]):
-            return found.text
-    return None
+    country/region' questions, failing that, any name the question does not hold."""
+    found = [n for n in names(text, Casing([context])) if not _asked_name(question, n.text)]
+    for name in found:
+        if _LOCATIVE.search(text[max(0, name.start - 24) : name.start]):
+            return name.text
+    return found[0].text if found and question.head else None
 
 
 def _name(question: Question, text: str, context: str) -> str | None:
