@@ -58,7 +58,7 @@ SPEECH = re.compile(
     r"\b(say|said|says|tell|told|state|stated|describe|described|call|called|respond|"
     r"responded|react|reacted|think|thinks|thought|claim|claimed|warn|warned|argue|argued|"
     r"suggest|suggested|comment|commented|mean|meant|announce|announced|characteri[sz]e|"
-    r"portray|view|see|speak|spoke|spoken|mention|mentioned|name|named|cite|"
+    r"portray|depict|depicted|view|see|speak|spoke|spoken|mention|mentioned|name|named|cite|"
     r"cited)\b"
 )
 _POSITION = re.compile(r"\b(position|stance|view|views|opinion|attitude|reaction|response)\b")
@@ -75,7 +75,7 @@ SUBJECT = re.compile(
     r"^(?:what|how)\s+(?:did|does|do|has|have|had|is|was|will|would)\s+"
     r"((?:[\w'’.-]+\s+){0,4}?[\w'’.-]+)\s+"
     r"(?:say|said|tell|told|stated|describe|call|respond|react|think|claim|warn|argue|"
-    r"suggest|comment|mean|announce|portray|view|see)\b"
+    r"suggest|comment|mean|announce|portray|depict|view|see)\b"
 )
 
 

@@ -49,23 +49,44 @@ def _markers_before_end(answer: str) -> str:
     return _MARKERS_AFTER_END.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", answer)
 
 
+_NEXT_CLAIM = re.compile(r"[ \t]+[\"“‘(]?[A-Z]")
+
+
+def _pieces(raw: str) -> list[str]:
+    """A sentence cut after each inner citation marker followed by a capitalised word: a
+    marker ends a claim even when the quote before it ends without a full stop
+    ('... are absolutely groundless/[1] Swedish Prime Minister ...')."""
+    pieces, start = [], 0
+    for marker in MARKER.finditer(raw):
+        if marker.start() > start and _NEXT_CLAIM.match(raw, marker.end()):
+            pieces.append(raw[start : marker.end()])
+            start = marker.end()
+    pieces.append(raw[start:])
+    return [p for p in pieces if p.strip()]
+
+
 def split_claims(answer: str) -> list[Claim]:
     """Answer sentences with their markers; a marker-only fragment joins the sentence before."""
     claims: list[Claim] = []
     answer = _markers_before_end(answer)
     previous_end = 0
     for span in split_sentences(answer):
-        raw = span.of(answer)
         gap = answer[previous_end : span.start]
         previous_end = span.end
-        text, markers = strip_markers(raw), markers_in(raw)
-        leading = MARKER.match(raw)
-        if claims and (not re.search(r"\w", text) or (leading and not claims[-1].markers)):
-            head = markers if not re.search(r"\w", text) else markers_in(leading.group(0))  # type: ignore[union-attr]
-            claims[-1].markers.extend(m for m in head if m not in claims[-1].markers)
-            if not re.search(r"\w", text):
-                continue
-        if not text:
-            continue
-        claims.append(Claim(text, markers, paragraph_break="\n\n" in gap or "\n" in gap))
+        for i, raw in enumerate(_pieces(span.of(answer))):
+            _add_claim(claims, raw, gap if i == 0 else "")
     return claims
+
+
+def _add_claim(claims: list[Claim], raw: str, gap: str) -> None:
+    raw = raw.strip()
+    text, markers = strip_markers(raw), markers_in(raw)
+    leading = MARKER.match(raw)
+    if claims and (not re.search(r"\w", text) or (leading and not claims[-1].markers)):
+        head = markers if not re.search(r"\w", text) else markers_in(leading.group(0))  # type: ignore[union-attr]
+        claims[-1].markers.extend(m for m in head if m not in claims[-1].markers)
+        if not re.search(r"\w", text):
+            return
+    if not text:
+        return
+    claims.append(Claim(text, markers, paragraph_break="\n\n" in gap or "\n" in gap))

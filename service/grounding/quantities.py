@@ -23,8 +23,13 @@ _ORDINALS = {w: i + 1 for i, w in enumerate(
     "twentieth".split())}  # fmt: skip
 _FRACTIONS = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
 _NUMBER_WORD = "|".join(sorted([*_SMALL, *_TENS, "hundred", "dozen"], key=len, reverse=True))
+_VAGUE = {"dozens": 12.0, "scores": 20.0, "tens": 10.0, "hundreds": 1e2, "thousands": 1e3,
+          "millions": 1e6, "billions": 1e9}  # fmt: skip
 _QUANTITY = re.compile(
-    r"(?<![\w.,-])(?P<score>\d{1,3})\s?[-–]\s?(?P<score2>\d{1,3})(?![\w%-])"
+    # a round amount in words: 'tens of thousands', 'millions of (people)'
+    r"\b(?P<vague>(?:tens|hundreds|dozens|scores)\s+of\s+(?:thousands|millions|billions)\b"
+    r"|(?:dozens|hundreds|thousands|millions|billions)(?=\s+of\b))"
+    r"|(?<![\w.,-])(?P<score>\d{1,3})\s?[-–]\s?(?P<score2>\d{1,3})(?![\w%-])"
     rf"|(?P<cur>[$€£¥])\s?(?P<cnum>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<cscale>thousand|million|billion|trillion|bn|m|k)\b)?"
     rf"|(?<![\w.,-])(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?(?P<ordsuf>st|nd|rd|th)?"
     rf"(?:\s*(?P<pct>%|percent\b|per cent\b|percentage points?\b)"
@@ -76,6 +81,10 @@ def quantities(text: str) -> list[Quantity]:
 
 def _quantity(m: re.Match[str]) -> Quantity | None:
     raw = m.group(0)
+    if m["vague"]:
+        parts = m["vague"].lower().split()
+        value = _VAGUE[parts[0]] * (_VAGUE[parts[-1]] if len(parts) > 1 else 1.0)
+        return Quantity(m.start(), m.end(), raw, value, "count")
     if m["score"]:  # a vote or a result: 7-2, 6–3
         result = float(int(m["score"]) * 1000 + int(m["score2"]))
         return Quantity(m.start(), m.end(), raw, result, "score")

@@ -157,9 +157,22 @@ def _bare(name: str) -> str:
     return re.sub(r"['’]s$", "", name)
 
 
+# Words that open a question as prepositions or adverbs ('According to X, ...', 'Besides
+# arming Ukraine, ...'), capitalised only because they come first.
+_OPENING_WORDS = frozenset(
+    "according regarding concerning following given besides despite apart aside".split()
+)
+
+
 def _is_name(name: str) -> bool:
-    """Not a wh-word, and not a quarter of a year ('Q2'), which is a time."""
-    return fold(name) not in WH_WORDS and not re.fullmatch(r"[Qq][1-4]", name)
+    """Not a wh-word, not a word that opens a question as a preposition ('According'), and
+    not a quarter of a year ('Q2'), which is a time."""
+    folded = fold(name)
+    return (
+        folded not in WH_WORDS
+        and folded not in _OPENING_WORDS
+        and not re.fullmatch(r"[Qq][1-4]", name)
+    )
 
 
 def _speaker(q: str, found: list[str]) -> str | None:

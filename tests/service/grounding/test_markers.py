@@ -31,3 +31,14 @@ def test_split_claims_attaches_trailing_and_leading_markers() -> None:
         ("Russia wants a deal.", [1]),
         ("Price disagreed.", [2, 3]),
     ]
+
+
+def test_a_marker_ends_a_claim_even_without_a_full_stop() -> None:
+    claims = split_claims("The claims are groundless/[1] Prime Minister Holm is wrong.[2]")
+    assert [(c.text, c.markers) for c in claims] == [
+        ("The claims are groundless/", [1]),
+        ("Prime Minister Holm is wrong.", [2]),
+    ]
+    # a bracket inside a quotation is not a marker
+    inside = split_claims("“We cannot [allow] Oslo to wait,” Holm said.[1]")
+    assert [c.text for c in inside] == ["“We cannot [allow] Oslo to wait,” Holm said."]

@@ -72,6 +72,7 @@ def test_a_word_the_passages_also_inflect_in_lower_case_is_not_a_name() -> None:
         ("What did Merkel's government say?", ("Merkel",)),
         ("What was Tesla's revenue in Q2 2020?", ("Tesla",)),  # Q2 is a time, not a name
         ("How many seats did the Green Party win?", ("Green Party",)),
+        ("According to Holm, which side must move first?", ("Holm",)),
     ],
 )
 def test_names(question: str, names: tuple[str, ...]) -> None:
