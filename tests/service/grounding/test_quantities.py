@@ -17,8 +17,7 @@ from service.grounding.quantities import quantities
         ("1,500 troops and 3 tanks", [("count", 1500.0), ("count", 3.0)]),
         ("for the fifth time", [("ordinal", 5.0)]),
         # round amounts in words
-        ("tens of thousands of dead and millions of refugees",
-         [("count", 1e4), ("count", 1e6)]),
+        ("tens of thousands of dead and millions of refugees", [("count", 1e4), ("count", 1e6)]),
         ("hundreds of protesters", [("count", 100.0)]),
         ("in 2014 at the G-20 summit", []),  # a year is a time; G-20 is a name
         ("one of the officials", []),  # 'one' is a pronoun far more often than a count
