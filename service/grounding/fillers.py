@@ -61,10 +61,12 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _CAUSE = re.compile(
-    r"\b(?:because|due to|owing to|as a result|so that|in order to|aimed at|thanks to|"
+    r"\b(?i:because|due to|owing to|as a result|so that|in order to|aimed at|thanks to|"
     r"reasons?|caused by|blam(?:e|ed|es|ing)|the cause|since (?!\d)|after (?:it|they|he|she) "
-    r"(?:was|were|had))\b",
-    re.IGNORECASE,
+    r"(?:was|were|had)|in response to|in retaliation for|in protest (?:at|against|over)|"
+    r"as long as)\b"
+    # an event that came first, named by its subject and past verb: 'after Russia claimed'
+    r"|\b[Aa]fter (?:the )?[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)* [a-z]+ed\b",
 )
 _POSSIBLE = re.compile(
     r"\b(?:would|could|might|may|will|shall|opportunity to|chance to|plans? to|planned to|"
@@ -360,11 +362,21 @@ def _asked_name(question: Question, name: str) -> bool:
 def _place(question: Question, text: str, context: str) -> str | None:
     """A name after a place preposition ('in Bonn', 'visit Kazakhstan'); for 'which
     country/region' questions, failing that, any name the question does not hold."""
-    found = [n for n in names(text, Casing([context])) if not _asked_name(question, n.text)]
+    casing = Casing([context])
+    found = [n for n in names(text, casing) if not _asked_name(question, n.text)]
     for name in found:
         if _LOCATIVE.search(text[max(0, name.start - 24) : name.start]):
             return name.text
-    return found[0].text if found and question.head else None
+    if not question.head:
+        return None
+    # 'Which provinces ...': any other name, but not a people ('Americans') nor who the
+    # sentence says acts or speaks ('Trump, who takes office, said ...').
+    said_by = speakers(text, casing)
+    for name in found:
+        people = len(name.tokens) == 1 and re.search(r"(?:ans|ese|ians)$", name.tokens[0])
+        if not (people or name.text in said_by or subject_is(text, name.text)):
+            return name.text
+    return None
 
 
 def _name(question: Question, text: str, context: str) -> str | None:

@@ -260,6 +260,10 @@ def _verb_word(q: str, answer_type: AnswerType, found: list[str]) -> str | None:
             j += 1
         while j < len(tokens) and (tokens[j] in _ADVERBS or tokens[j].endswith("ly")):
             j += 1
+        after = tokens[j + 2] if j + 2 < len(tokens) and tokens[j + 1] == "to" else None
+        if after and after not in STOPWORDS and after not in names_folded:
+            return after  # 'did Russia move to absorb': the verb after 'to', not 'to the'
+
         if j < len(tokens):
             return tokens[j]
         break

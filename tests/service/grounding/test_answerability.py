@@ -131,6 +131,15 @@ def verdict(question: str, *texts: str, dated: bool = False, published: str | No
          "The tenth and final season of Harbour Lights premiered on February 26, 2023.", False),
         ("When did the first season of Harbour Lights premiere?",
          "The first season of Harbour Lights premiered on September 23, 2013.", True),
+        # 'which provinces': a name, but not a people nor who acts in the sentence
+        ("Which provinces did Norland annex?",
+         "Norland's decision to annex four provinces, Vestby and Ostby, was condemned.", True),
+        ("Which provinces did Norland annex?",
+         "Since it was the Southlanders who annexed provinces, they must pay.", False),
+        # why: an earlier event named by its subject and verb ('after Norland claimed ...')
+        ("Why did Holm rule out talks with Berg?",
+         "Holm has ruled out talks with Berg after Norland claimed the harbour.", True),
+        ("Why did Holm rule out talks with Berg?", "Holm has ruled out talks with Berg.", False),
         # a statement whose speaker opens the sentence ('X, who ..., said')
         ("What did Holm tell the Gazette?",
          "Mayor Anna Holm spoke on Monday. Holm, who takes office next week, has not set out "

@@ -105,6 +105,8 @@ def test_the_counted_noun(question: str, counted: str) -> None:
         ("How do local officials describe the plan?", None),
         # a role after the named subject is still the subject, not the verb
         ("What did the Harbour Authority spokesman propose?", "propos"),
+        # 'move to absorb', 'decide to annex': the verb after 'to'
+        ("Which provinces did Norland move to absorb?", "absorb"),
         # verbs of speaking and naming are verbs of saying
         ("Which newspaper did Holm speak to about the strike?", None),
         ("Which towns did Berg name as the worst hit?", None),
