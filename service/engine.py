@@ -3,7 +3,7 @@ answerability -> generate -> verify -> Answer.
 
 One engine serves every caller (HTTP API, CLI, evals). It never imports FastAPI.
 
-A little over 300 lines: the steps in their order, each a short method, with the sync and the
+Just over 300 lines: the steps in their order, each a short method, with the sync and the
 async entry points beside them; dates as filters are in ``date_filters``, limits in
 ``limits``, the trust logic in ``grounding``.
 """
@@ -25,14 +25,7 @@ from service.backends.base import Answerer, Draft
 from service.condense import Condenser
 from service.date_filters import date_filters, newest_only
 from service.errors import LLMUnavailable
-from service.grounding.answerability import (
-    Similarity,
-    Thresholds,
-    Verdict,
-    assess,
-    casing_of,
-    judge_quotes,
-)
+from service.grounding.answerability import Thresholds, assess, casing_of, judge_quotes
 from service.grounding.citations import Verified, Verifier, verify
 from service.grounding.conflicts import Statement, find_conflicts
 from service.grounding.fillers import filler_of
@@ -150,7 +143,7 @@ class AnswerEngine:
             standalone,
             top_k or request.top_k or self.top_k,
             filters,
-            keyword_query=_keywords(standalone, read),
+            keyword_query=f"{standalone} {keyword_expansion(read)}".strip(),
         )
         read = with_casing(read, casing_of(passages), request.today)
         return Retrieval(standalone, read, passages, filters, scope, problem,
@@ -175,7 +168,7 @@ class AnswerEngine:
         t1 = time.perf_counter()
         dated = found.scope is not None and found.scope.applied
         similarity = self._similarity(found.question.text)
-        verdict = self._assess(found, request.top_k or self.top_k, dated, similarity)
+        verdict = assess(found.question, found.passages, self.thresholds, dated, similarity)
         if found.scope is not None and found.scope.latest:
             verdict = newest_only(verdict)
         answer.refusal_reason = None if verdict.answerable else verdict.reason
@@ -252,25 +245,6 @@ class AnswerEngine:
 
         return similarity
 
-    def _assess(self, found: Retrieval, top_k: int, dated: bool, similarity: Similarity) -> Verdict:
-        """The verdict on the retrieved passages; before refusing, on twice as many (fusion
-        and the spread across articles can rank the one answering passage just below the
-        cut). ``found.passages`` become the wider set only when they answer."""
-        verdict = assess(found.question, found.passages, self.thresholds, dated, similarity)
-        if verdict.answerable or len(found.passages) < top_k:
-            return verdict
-        wider = self.retriever.retrieve(
-            found.standalone,
-            2 * top_k,
-            found.filters,
-            keyword_query=_keywords(found.standalone, found.question),
-        )
-        second = assess(found.question, wider, self.thresholds, dated, similarity)
-        if second.answerable:
-            found.passages = wider
-            return second
-        return verdict
-
     def _answerer_for(self, mode: RequestMode) -> tuple[Answerer, str | None]:
         if mode == "extractive":
             return self.extractive, None
@@ -328,11 +302,6 @@ def _statements(draft: Draft, verified: Verified) -> list[Statement]:
             out.append(Statement(strip_markers(sentence.text), evidence.passage.doc_id,
                                  doc.source, doc.published, (marker,), filler))  # fmt: skip
     return out
-
-
-def _keywords(standalone: str, question: Question) -> str:
-    """What BM25 searches for a question: the question and the words of its kind of answer."""
-    return f"{standalone} {keyword_expansion(question)}".strip()
 
 
 def _ms(since: float) -> float:

@@ -111,18 +111,6 @@ def test_follow_up_is_condensed_by_rule(demo: Components) -> None:
     check_invariants(demo, answer)
 
 
-def test_before_refusing_the_engine_reads_twice_as_many_passages(demo: Components) -> None:
-    question = "What share of Ukrainian land is under Russian control?"
-    # the sentence that answers is not among the top_k passages, but among the next ones
-    first = demo.engine.retriever.retrieve(question, demo.engine.top_k)
-    wider = demo.engine.retriever.retrieve(question, 2 * demo.engine.top_k)
-    assert not any("20% of Ukrainian territory" in p.chunk.text for p in first)
-    assert any("20% of Ukrainian territory" in p.chunk.text for p in wider)
-    answer = ask(demo, question, mode="extractive")
-    assert answer.answerable and "20%" in answer.answer
-    check_invariants(demo, answer)
-
-
 def test_filters_restrict_the_sources(demo: Components) -> None:
     answer = ask(demo, DEMO_QUESTION, mode="extractive", filters=Filters(doc_ids=(TASS_QUOTING,)))
     assert {c.doc_id for c in answer.citations} == {TASS_QUOTING}
