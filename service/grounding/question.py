@@ -261,7 +261,8 @@ def _verb_word(q: str, answer_type: AnswerType, found: list[str]) -> str | None:
         while j < len(tokens) and (tokens[j] in _ADVERBS or tokens[j].endswith("ly")):
             j += 1
         after = tokens[j + 2] if j + 2 < len(tokens) and tokens[j + 1] == "to" else None
-        if after and after not in STOPWORDS and after not in names_folded:
+        light = j < len(tokens) and stem(tokens[j]) not in _STATIVE  # not 'want to end'
+        if after and light and after not in STOPWORDS and after not in names_folded:
             return after  # 'did Russia move to absorb': the verb after 'to', not 'to the'
 
         if j < len(tokens):
