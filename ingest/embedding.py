@@ -61,6 +61,15 @@ class LocalEmbedder:
         return list(self.llama_model.get_query_embedding(text))
 
 
+def limit_torch_threads(threads: int) -> None:
+    """Use at most ``threads`` intra-op threads for torch in this process (0: leave torch's
+    default, one per core). Torch's pool is per process, whichever embedder asks."""
+    if threads > 0:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 class OpenAIEmbedder:
     """The embeddings endpoint of OpenAI or any compatible server."""
 

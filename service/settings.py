@@ -105,6 +105,15 @@ class Settings(IndexSettings):
         le=256,
         description="Threads answering questions at once per process; more requests queue.",
     )
+    torch_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description="Intra-op torch threads of the local embedding model in a process that "
+        "answers (API, `python -m service`, evals; `python -m ingest` keeps torch's default, "
+        "one per core, as does 0). An answer embeds a few texts at a time: a second thread "
+        "mostly waits at a barrier.",
+    )
     prompts_dir: Path | None = Field(
         None, description="Folder of the prompt templates; unset means the shipped `prompts/`."
     )

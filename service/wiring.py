@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.embedding import Embedder, make_embedder
+from ingest.embedding import Embedder, limit_torch_threads, make_embedder
 from ingest.index import Index
 from service.backends import select_chat_backend
 from service.backends.base import Answerer, ChatBackend
@@ -49,6 +49,11 @@ class Components:
 
 def build(settings: Settings, embedder: Embedder | None = None) -> Components:
     """Open the index, load the models and wire the engine (slow: seconds)."""
+    # Requests embed a handful of texts at a time, several requests at once: with torch's
+    # default of one thread per core, most of a small call is spent at OpenMP barriers
+    # waiting for a second thread to get a core (docs/benchmarks.md, "The answer's tail").
+    if settings.embedding == "local":
+        limit_torch_threads(settings.torch_threads)
     embedder = embedder or make_embedder(settings)
     index = Index(settings, embedder)
     keyword = KeywordIndex(index, refresh_seconds=settings.keyword_refresh_seconds)

@@ -7,7 +7,7 @@ A quote supports a claim when (1) their names, numbers, dates and polarity agree
 support score, lexical recall of the claim's content words in the quote mixed with the
 cosine of their embeddings (all-MiniLM-L6-v2), reaches the threshold.
 
-Just over 300 lines: the scorer (``Verifier``) and the verification pass share the
+About 350 lines: the scorer (``Verifier``) and the verification pass share the
 ``Evidence`` and ``Judged`` types and the one threshold; markers are read in ``markers``.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +24,7 @@ from ingest.model import Span
 from service.answers import AnswerSentence, Citation, Passage
 from service.grounding.agreement import Agreement, agreement
 from service.grounding.injection import looks_like_injection
-from service.grounding.markers import split_claims
+from service.grounding.markers import Claim, split_claims
 from service.grounding.mentions import Casing
 from service.text import content_stems, lexical_recall
 
@@ -132,12 +132,20 @@ class Verifier:
                 self._cache.update(fresh)
         return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 1))
 
+    def warm(self, texts: Iterable[str]) -> None:
+        """Embed in one call the texts the next judgements will score. A text's vector does
+        not depend on when it is computed, but each call to the model costs a fixed overhead
+        (tens of ms; hundreds on a busy machine), so a request's first sight of its
+        passages is paid once rather than once per claim or passage."""
+        self.vectors(list(dict.fromkeys(texts)))
+
     def support(self, claims: Sequence[str], quotes: Sequence[str]) -> np.ndarray:
         """A claims x quotes matrix of support scores in [0, 1] (similarity only: agreement
         of facts is ``judge``'s part)."""
         if not claims or not quotes:
             return np.zeros((len(claims), len(quotes)))
-        a, b = self.vectors(list(claims)), self.vectors(list(quotes))
+        vectors = self.vectors([*claims, *quotes])  # one call to the model for both
+        a, b = vectors[: len(claims)], vectors[len(claims) :]
         cosine = np.clip(a @ b.T, 0.0, 1.0)
         lexical = np.array([[lexical_recall(c, q) for q in quotes] for c in claims])
         return LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * cosine
@@ -231,12 +239,15 @@ def verify(
     claims = split_claims(answer)
     if len(claims) > 1 and not re.search(r"[.!?…\"”’)]$", claims[-1].text):
         claims.pop()  # a sentence cut off by the token limit
-    said: set[str] = set()
+    claims = _distinct(claims)
+    # Every claim is judged against every quote of the passages it cites: those in one call.
+    verifier.warm(
+        text
+        for claim in claims
+        if any(evidence.get(n) for n in claim.markers)
+        for text in [claim.text, *(e.text for n in claim.markers for e in evidence.get(n, []))]
+    )
     for claim in claims:
-        normalised = " ".join(content_stems(claim.text))
-        if normalised and normalised in said:
-            continue  # small models repeat themselves
-        said.add(normalised)
         needs_support = bool(content_stems(claim.text))
         chosen = [
             judged
@@ -287,19 +298,37 @@ def _corroborating(
 ) -> list[Judged]:
     """Quotes of up to two other articles that support the claim as well."""
     cited = {j.evidence.passage.doc_id for j in strong}
+    # A second source shares at least half the claim's words: the cheap test first, so that
+    # only those quotes are embedded (all of them in one call).
+    shared = {
+        p.number: [e for e in evidence[p.number] if lexical_recall(claim, e.text) >= 0.5]
+        for p in passages
+        if p.doc_id not in cited
+    }
+    verifier.warm(e.text for quotes in shared.values() for e in quotes)
     found: dict[str, Judged] = {}
     for passage in passages:
         if passage.doc_id in cited:
             continue
-        # A second source shares at least half the claim's words: the cheap test first, so
-        # that only those quotes are embedded.
-        shared = [e for e in evidence[passage.number] if lexical_recall(claim, e.text) >= 0.5]
-        judged = verifier.judge(claim, shared, casing, verifier.corroboration)
+        judged = verifier.judge(claim, shared[passage.number], casing, verifier.corroboration)
         if judged is None or not judged.supports(verifier.corroboration):
             continue
         if passage.doc_id not in found or judged.score > found[passage.doc_id].score:
             found[passage.doc_id] = judged
     return sorted(found.values(), key=lambda j: j.score, reverse=True)[:2]
+
+
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """The claims without restatements of an earlier one (small models repeat themselves)."""
+    said: set[str] = set()
+    out = []
+    for claim in claims:
+        normalised = " ".join(content_stems(claim.text))
+        if normalised and normalised in said:
+            continue
+        said.add(normalised)
+        out.append(claim)
+    return out
 
 
 def _why_not(chosen: Sequence[Judged]) -> str:

@@ -54,3 +54,22 @@ def test_a_runtime_closes_what_it_built_and_nothing_else(
         borrowed.start()
         borrowed.stop()
         assert lent.keyword.following, "parts passed in are closed by their owner"
+
+
+def test_the_answering_process_embeds_with_one_torch_thread(
+    tmp_path: Path, embedder: LocalEmbedder
+) -> None:
+    # An answer embeds a few texts at a time; with a thread per core, a busy 2-core machine
+    # spent most of each call at OpenMP barriers (docs/benchmarks.md, "The answer's tail").
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        with build(settings(tmp_path), embedder):
+            assert torch.get_num_threads() == 1
+        unlimited = Settings(_env_file=None, data_dir=tmp_path / "other", torch_threads=0)
+        with build(unlimited, embedder):
+            assert torch.get_num_threads() == 1, "0 leaves torch's setting as it is"
+    finally:
+        torch.set_num_threads(before)

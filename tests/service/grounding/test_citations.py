@@ -3,9 +3,12 @@ embedding model as one of the two judges."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from ingest.embedding import LocalEmbedder
+from service.answers import Passage
 from service.grounding.citations import Verifier, verify
 from service.grounding.markers import markers_in
 from tests.service.passages import passage
@@ -129,3 +132,52 @@ def test_a_source_that_disagrees_is_not_added_as_corroboration(
     c = passage(3, "c", "The bridge will cost $180 million, the mayor said on Monday.", "Post")
     result = verify("The bridge will cost $180 million, the mayor said [1].", [a, b, c], verifier)
     assert {q.doc_id for q in result.citations} == {"a", "c"}
+
+
+class Counting:
+    """The real model, recording the texts of each call to it."""
+
+    def __init__(self, embedder: LocalEmbedder) -> None:
+        self.embedder = embedder
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        self.calls.append(list(texts))
+        return self.embedder.embed_documents(texts)
+
+
+def test_an_answer_s_claims_and_their_cited_quotes_are_embedded_in_one_call(
+    embedder: LocalEmbedder, passages: list[Passage]
+) -> None:
+    # Each call to the model costs a fixed overhead (hundreds of ms on a busy machine): one
+    # call per claim and one per set of quotes made a first answer several times slower.
+    model = Counting(embedder)
+    result = verify(
+        "Moscow wants a legally binding deal for lasting peace [1]. "
+        "Price said talks must be between Ukraine and Russia [2].",
+        passages,
+        Verifier(model.embed, min_support=0.45),
+        corroborate=False,
+    )
+    assert [s.supported for s in result.sentences] == [True, True]
+    assert len(model.calls) == 1
+    texts = model.calls[0]
+    assert len(texts) == len(set(texts)), "no text is embedded twice"
+
+
+def test_the_quotes_of_every_other_article_are_embedded_in_one_call(
+    embedder: LocalEmbedder,
+) -> None:
+    claim = "Moscow wants a legally binding deal for a lasting peace."
+    sources = [
+        passage(1, "reuters", REUTERS, "Reuters"),
+        passage(2, "ap", f"{claim} Kyiv rejected it.", "AP"),
+        passage(3, "afp", f"Officials said Moscow wants a legally binding deal. {PRICE}", "AFP"),
+    ]
+    model = Counting(embedder)
+    result = verify(f"{claim} [1]", sources, Verifier(model.embed, min_support=0.45))
+    assert {c.doc_id for c in result.citations} == {"reuters", "ap", "afp"}
+    # One call for the claim and the quotes it cites, one for the other articles' quotes
+    # that share its words (not one per article).
+    assert len(model.calls) == 2
+    assert not set(model.calls[0]) & set(model.calls[1])
