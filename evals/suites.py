@@ -29,13 +29,16 @@ def yaml_suite(path: Path, limit: int | None, max_bytes: int) -> tuple[Dataset, 
 
 
 # Names that stand for several question sets: dev and test splits reported side by side.
-GROUPS = {"demo": ("demo-dev", "demo-test"), "dated": ("dated-dev", "dated-test")}
+GROUPS = {
+    "demo": ("demo-dev", "demo-fresh-dev", "demo-test"),
+    "dated": ("dated-dev", "dated-test"),
+}
 
 
 def resolve(
     name: str, limit: int | None, max_bytes: int, rgb_path: Path
 ) -> tuple[str, list[Suite]]:
-    """``demo`` (demo-dev and demo-test), ``dated``, a set's name under ``evals/datasets``,
+    """``demo`` (demo-dev, demo-fresh-dev and demo-test), ``dated``, a set's name under ``evals/datasets``,
     a YAML path, ``rgb``, ``rgb:<mode>`` or ``rgb:<mode>:<dev|test>`` -> (label, suites)."""
     if name == "rgb" or name.startswith("rgb:"):
         parts = name.split(":")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from ingest.dates import time_mentions
 from service.grounding.attribution import (
@@ -163,10 +164,17 @@ def _numbered(text: str) -> set[tuple[str, float]]:
     return out
 
 
+@lru_cache(maxsize=256)
+def article_casing(context: str) -> Casing:
+    """How an article (what is known of it: ``context``) capitalises its words; read once per
+    article, not once per sentence judged. Never modified after it is made."""
+    return Casing([context])
+
+
 def filler_of(question: Question, text: str, previous: str = "", context: str = "") -> str | None:
     """What in ``text`` answers the question's type, tied to its focus; None when nothing."""
     kind = question.answer_type
-    casing = Casing([context, text])  # the article's: is a sentence's first word a name?
+    casing = article_casing(context or text)  # is a sentence's first word a name?
     if kind == "number":
         return _number(question, text)
     if kind == "time":
@@ -362,7 +370,7 @@ def _asked_name(question: Question, name: str) -> bool:
 def _place(question: Question, text: str, context: str) -> str | None:
     """A name after a place preposition ('in Bonn', 'visit Kazakhstan'); for 'which
     country/region' questions, failing that, any name the question does not hold."""
-    casing = Casing([context])
+    casing = article_casing(context)
     found = [n for n in names(text, casing) if not _asked_name(question, n.text)]
     for name in found:
         if _LOCATIVE.search(text[max(0, name.start - 24) : name.start]):
@@ -387,7 +395,7 @@ def _name(question: Question, text: str, context: str) -> str | None:
     anchors = set(question.event) | ({question.verb} if question.verb else set())
     if _former(question, text, anchors):
         return None
-    casing = Casing([context])
+    casing = article_casing(context)
     everywhere = names(context, casing)
     said_by = speakers(text, casing)
     for whole in names(text, casing):
