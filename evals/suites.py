@@ -38,8 +38,9 @@ GROUPS = {
 def resolve(
     name: str, limit: int | None, max_bytes: int, rgb_path: Path
 ) -> tuple[str, list[Suite]]:
-    """``demo`` (demo-dev, demo-fresh-dev and demo-test), ``dated``, a set's name under ``evals/datasets``,
-    a YAML path, ``rgb``, ``rgb:<mode>`` or ``rgb:<mode>:<dev|test>`` -> (label, suites)."""
+    """``demo`` (demo-dev, demo-fresh-dev and demo-test), ``dated``, a set's name under
+    ``evals/datasets``, a YAML path, ``rgb``, ``rgb:<mode>`` or ``rgb:<mode>:<dev|test>`` ->
+    (label, suites)."""
     if name == "rgb" or name.startswith("rgb:"):
         parts = name.split(":")
         modes = rgb.MODES if len(parts) == 1 or parts[1] == "" else (parts[1],)
