@@ -34,6 +34,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import service.engine as engine_module  # noqa: E402
 import service.grounding.answerability as answerability  # noqa: E402
+from benchmarks.answer_latency import QUESTIONS  # noqa: E402
 from benchmarks.run import GENERIC  # noqa: E402
 from benchmarks.stats import percentile  # noqa: E402
 from ingest.embedding import Embedder, make_embedder  # noqa: E402
@@ -43,14 +44,6 @@ from service.settings import Settings  # noqa: E402
 from service.wiring import build  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
-# The demo corpus' questions (benchmarks/answer_latency.py), answerable and not.
-DEMO = [
-    "What are Russia's stated preconditions for peace talks?",
-    "What did Ned Price say about Lavrov's offer?",
-    "What did Lavrov say about a truce?",
-    "Who is Trump's Ukraine envoy?",
-    "Who won the 2018 FIFA World Cup?",
-]
 STAGES = [
     "retrieve", "assess", "second look (assess)", "extractive select", "verify",
     "judge_quotes", "second look (judge_quotes)", "conflicts", "rest",
@@ -118,7 +111,7 @@ def questions_for(folder: Path, probes: Path | None) -> list[str]:
     probes = probes or folder.parent / "probes.json"
     if probes.exists():
         return [p["question"] for p in json.loads(probes.read_text("utf-8"))] + GENERIC
-    return DEMO + GENERIC[:3]
+    return QUESTIONS + GENERIC[:3]  # the demo corpus' questions, answerable and not
 
 
 def main() -> None:
