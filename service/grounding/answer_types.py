@@ -49,8 +49,7 @@ NUMBER_NOUNS = frozenset(
     "temperature height length weight distance age rate margin value worth capacity speed "
     "toll count tally sum fee fine bill deficit gdp turnout majority".split()
 )
-# Nouns of people and groups: a role in a subject ('the State Department spokesman').
-ROLE_NOUNS = _PERSON_NOUNS | _ORG_NOUNS
+_ROLE_NOUNS = _PERSON_NOUNS | _ORG_NOUNS
 CATEGORY_NOUNS = (
     _PERSON_NOUNS | _ORG_NOUNS | _PLACE_NOUNS | _TIME_NOUNS | NUMBER_NOUNS | _NAMED_NOUNS
 )
@@ -168,6 +167,13 @@ def _category_of(tokens: list[str]) -> tuple[str, AnswerType] | None:
                 found = (word, kind)  # type: ignore[assignment]
                 break
     return found
+
+
+def role_noun(word: str) -> bool:
+    """A noun of a person or group ('spokesman', 'officials'), singular or plural: a role in
+    a subject ('the State Department spokesman')."""
+    bare = word.removesuffix("'s").removesuffix("’s")
+    return bare in _ROLE_NOUNS or (len(bare) > 3 and bare.removesuffix("s") in _ROLE_NOUNS)
 
 
 def _only_names(rest: str, found: list[str]) -> bool:

@@ -124,7 +124,7 @@ def same_instance(question: Question, text: str) -> bool:
     wanted = _numbered(question.text)
     if not wanted:
         return True
-    stated = _numbered(text)
+    stated = _numbered(text)  # a question's sentences are judged many times: both cached
     for noun, value in wanted:
         values = {v for n, v in stated if n == noun}
         if values and value not in values:
@@ -136,7 +136,8 @@ def same_instance(question: Question, text: str) -> bool:
 _SERIES_MODIFIERS = frozenset("and final last full new official regular".split())
 
 
-def _numbered(text: str) -> set[tuple[str, float]]:
+@lru_cache(maxsize=4096)
+def _numbered(text: str) -> frozenset[tuple[str, float]]:
     """(noun stem, number) of each ordinal or count that numbers a noun: 'first season',
     'Season 11', '92nd edition'."""
     out: set[tuple[str, float]] = set()
@@ -161,7 +162,7 @@ def _numbered(text: str) -> set[tuple[str, float]]:
             and (noun is None or before[0][0].isupper())
         ):
             out.add((stem(fold(before[0])), q.value))  # 'Season 10 premiere', 'stage 13'
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=256)
@@ -174,11 +175,10 @@ def article_casing(context: str) -> Casing:
 def filler_of(question: Question, text: str, previous: str = "", context: str = "") -> str | None:
     """What in ``text`` answers the question's type, tied to its focus; None when nothing."""
     kind = question.answer_type
-    casing = article_casing(context or text)  # is a sentence's first word a name?
     if kind == "number":
         return _number(question, text)
     if kind == "time":
-        return _time(question, text, casing, previous)
+        return _time(question, text, article_casing(context or text), previous)
     if kind == "place":
         return _place(question, text, context)
     if kind in ("person", "organisation", "entity"):
@@ -187,7 +187,7 @@ def filler_of(question: Question, text: str, previous: str = "", context: str = 
         match = _CAUSE.search(text)
         return match.group(0) if match else None
     if kind == "statement":
-        return _statement(question, text, previous, casing, context)
+        return _statement(question, text, previous, article_casing(context or text), context)
     if kind == "yesno":
         return text if _coverage_all(question, f"{previous} {text}") >= 0.6 else None
     new = set(content_stems(text)) - set(question.content)
@@ -312,9 +312,9 @@ def _time(
     joined, shift = f"{previous} {text}", len(previous) + 1
     mentions = time_mentions(text)
     asked_years = {w.year for w in question.times if w.year}
-    if asked_years and not asked_years & {m.year for m in mentions if m.year}:
-        if any(m.year for m in mentions):
-            return None  # 'the 2021 draft': a sentence of other years only is about another
+    years = {m.year for m in mentions if m.year}
+    if asked_years and years and not asked_years & years:
+        return None  # 'the 2021 draft': a sentence of other years only is about another
     for t in mentions:
         if any(t.fits(w) for w in question.times):
             continue  # the question states it already ('in 2021'); 'July 29, 2021' is news
@@ -381,7 +381,7 @@ def _place(question: Question, text: str, context: str) -> str | None:
     # sentence says acts or speaks ('Trump, who takes office, said ...').
     said_by = speakers(text, casing)
     for name in found:
-        people = len(name.tokens) == 1 and re.search(r"(?:ans|ese|ians)$", name.tokens[0])
+        people = len(name.tokens) == 1 and re.search(r"(?:ans|ese)$", name.tokens[0])
         if not (people or name.text in said_by or subject_is(text, name.text)):
             return name.text
     return None
@@ -437,8 +437,7 @@ def _former(question: Question, text: str, anchors: set[str]) -> bool:
     if not _PRESENT.search(fold(question.text)):
         return False
     role = anchors | {stem(w) for n in question.names for w in re.findall(r"[^\W_]+", fold(n))}
-    former = [m for m in _FORMER.finditer(fold(text)) if role & set(content_stems(m.group(1)))]
-    return bool(former)
+    return any(role & set(content_stems(m.group(1))) for m in _FORMER.finditer(fold(text)))
 
 
 def _beyond_asked(question: Question, found: Name, casing: Casing) -> Name | None:

@@ -64,7 +64,7 @@ class Casing:
     def add(self, text: str) -> None:
         for match in _TOKEN.finditer(text):
             word = match.group()
-            if _starts_sentence(text, match.start()):
+            if opens_sentence(text, match.start()):
                 continue
             key = fold(word)
             if word[0].isupper():
@@ -90,10 +90,6 @@ class Casing:
 
 def opens_sentence(text: str, at: int) -> bool:
     """Whether the word at offset ``at`` opens a sentence (or a quotation, or the text)."""
-    return _starts_sentence(text, at)
-
-
-def _starts_sentence(text: str, at: int) -> bool:
     return bool(_OPENERS.search(text[max(0, at - 3) : at])) or not text[:at].strip()
 
 
@@ -164,7 +160,7 @@ def _keep(
     casing: Casing | None,
     local: Casing,
 ) -> bool:
-    if len(run) > 1 or run[0].start() != group_start or not _starts_sentence(text, group_start):
+    if len(run) > 1 or run[0].start() != group_start or not opens_sentence(text, group_start):
         return True
     word = run[0].group()
     if len(word) > 1 and (word.isupper() or "." in word):

@@ -21,13 +21,13 @@ from service.grounding.answer_types import (
     AUX,
     CATEGORY_NOUNS,
     NUMBER_NOUNS,
-    ROLE_NOUNS,
     SPEECH,
     SUBJECT,
     WH_WORDS,
     AnswerType,
     answer_type,
     counted_noun,
+    role_noun,
 )
 from service.grounding.mentions import Casing, names
 from service.grounding.question_dates import LATEST, DateScope, date_scope
@@ -256,7 +256,7 @@ def _verb_word(q: str, answer_type: AnswerType, found: list[str]) -> str | None:
         if j == i + 1 or tokens[j - 1] not in names_folded:
             break
         # A role after the names is still the subject ('the State Department spokesman').
-        while j < len(tokens) - 1 and _role_noun(tokens[j]):
+        while j < len(tokens) - 1 and role_noun(tokens[j]):
             j += 1
         while j < len(tokens) and (tokens[j] in _ADVERBS or tokens[j].endswith("ly")):
             j += 1
@@ -264,18 +264,11 @@ def _verb_word(q: str, answer_type: AnswerType, found: list[str]) -> str | None:
         light = j < len(tokens) and stem(tokens[j]) not in _STATIVE  # not 'want to end'
         if after and light and after not in STOPWORDS and after not in names_folded:
             return after  # 'did Russia move to absorb': the verb after 'to', not 'to the'
-
         if j < len(tokens):
             return tokens[j]
         break
     passive = re.search(r"\b(?:was|were|is|are|been|be)\s+(\w+ed|\w{4,}en)\b", q)
     return passive.group(1) if passive else None
-
-
-def _role_noun(word: str) -> bool:
-    """A category noun of a person or group ('spokesman', 'officials'), singular or plural."""
-    bare = word.removesuffix("'s").removesuffix("’s")
-    return bare in ROLE_NOUNS or (len(bare) > 3 and bare.removesuffix("s") in ROLE_NOUNS)
 
 
 def past_tense(question: Question) -> bool:
