@@ -163,6 +163,9 @@ class Verifier:
         floor = self.min_support if threshold is None else threshold
         if not evidence:
             return None
+        verbatim = self.verbatim(claim, evidence, casing, floor)
+        if verbatim is not None:
+            return verbatim
         scores = self.support([claim], [e.text for e in evidence])[0]
         order = sorted(
             range(len(evidence)),
@@ -180,6 +183,23 @@ class Verifier:
                 return judged
             first = first or judged
         return first
+
+    def verbatim(
+        self, claim: str, evidence: Sequence[Evidence], casing: Casing | None, floor: float
+    ) -> Judged | None:
+        """The verdict of a quote that is the claim itself, word for word (what an extractive
+        answer cites), when it supports it: no embedding needed. The score is the one
+        ``support`` gives (a text's cosine with itself is 1), and the quote is the one
+        ``judge``'s ranking puts first, so the verdict is the same, without the model."""
+        found = next((e for e in evidence if e.text == claim and not _is_pair(e)), None)
+        if found is None:
+            return None
+        score = LEXICAL_WEIGHT * lexical_recall(claim, found.text) + (1 - LEXICAL_WEIGHT)
+        verdict = agreement(
+            claim, found.text, found.context, found.passage.doc.published, casing, found.about
+        )
+        judged = Judged(found, score, verdict)
+        return judged if judged.supports(floor) else None
 
     def best(self, claim: str, evidence: Sequence[Evidence]) -> tuple[Evidence | None, float]:
         """The quote ``judge`` picks and its score (0 when its facts disagree)."""
@@ -240,11 +260,13 @@ def verify(
     if len(claims) > 1 and not re.search(r"[.!?…\"”’)]$", claims[-1].text):
         claims.pop()  # a sentence cut off by the token limit
     claims = _distinct(claims)
-    # Every claim is judged against every quote of the passages it cites: those in one call.
+    # Every claim is judged against every quote of the passages it cites: those in one call,
+    # but for a claim that is one of those quotes word for word (``Verifier.verbatim``).
     verifier.warm(
         text
         for claim in claims
         if any(evidence.get(n) for n in claim.markers)
+        and not any(e.text == claim.text for n in claim.markers for e in evidence.get(n, []))
         for text in [claim.text, *(e.text for n in claim.markers for e in evidence.get(n, []))]
     )
     for claim in claims:
@@ -305,7 +327,9 @@ def _corroborating(
         for p in passages
         if p.doc_id not in cited
     }
-    verifier.warm(e.text for quotes in shared.values() for e in quotes)
+    candidates = [e.text for quotes in shared.values() for e in quotes]
+    if candidates:  # the claim too: a verbatim claim was not embedded before
+        verifier.warm([claim, *candidates])
     found: dict[str, Judged] = {}
     for passage in passages:
         if passage.doc_id in cited:

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.embedding import LocalEmbedder
 from service.answers import Passage
-from service.grounding.citations import Verifier, verify
+from service.grounding.citations import Verifier, evidence_of, verify
 from service.grounding.markers import markers_in
 from tests.service.passages import passage
 
@@ -177,7 +177,32 @@ def test_the_quotes_of_every_other_article_are_embedded_in_one_call(
     model = Counting(embedder)
     result = verify(f"{claim} [1]", sources, Verifier(model.embed, min_support=0.45))
     assert {c.doc_id for c in result.citations} == {"reuters", "ap", "afp"}
-    # One call for the claim and the quotes it cites, one for the other articles' quotes
-    # that share its words (not one per article).
-    assert len(model.calls) == 2
-    assert not set(model.calls[0]) & set(model.calls[1])
+    # The claim is its cited quote word for word, so the quotes it cites need no embedding;
+    # the other articles' quotes that share its words are embedded in one call (not one per
+    # article), with the claim.
+    assert len(model.calls) == 1
+    assert claim in model.calls[0]
+    assert "“A truce is a path to nowhere,” Lavrov said." not in model.calls[0]
+    assert any(text.startswith("Officials said Moscow") for text in model.calls[0])
+
+
+def test_a_claim_that_is_its_quote_word_for_word_is_judged_without_the_model(
+    embedder: LocalEmbedder, passages: list[Passage]
+) -> None:
+    # An extractive answer cites its own sentences: the verdict, score and quote are those
+    # the model's ranking gives, and a first answer does not pay for embedding them.
+    claim = "Moscow wants a legally binding deal for a lasting peace."
+    model = Counting(embedder)
+    verifier = Verifier(model.embed, min_support=0.45)
+    quotes = evidence_of(passages[0])
+    judged = verifier.judge(claim, quotes)
+    assert model.calls == []
+    assert judged is not None and judged.evidence.text == claim
+    assert judged.agreement.agrees
+    scored = Verifier(embedder.embed_documents, min_support=0.45)
+    scores = scored.support([claim], [e.text for e in quotes])[0]
+    assert judged.score == pytest.approx(max(scores), abs=1e-6)
+    assert quotes[int(scores.argmax())] == judged.evidence
+    # A claim that only resembles its quote is scored by the model as before.
+    assert verifier.judge("Moscow wants a binding deal for peace.", quotes) is not None
+    assert len(model.calls) == 1
