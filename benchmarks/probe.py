@@ -21,8 +21,10 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import torch  # noqa: E402
+
 from benchmarks.stats import summary  # noqa: E402
-from ingest.embedding import LocalEmbedder, make_embedder  # noqa: E402
+from ingest.embedding import LocalEmbedder, limit_torch_threads, make_embedder  # noqa: E402
 from ingest.index import Index, make_client  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
@@ -99,17 +101,28 @@ def main() -> None:
     probes = json.loads(args.questions.read_text("utf-8"))
     questions = [p["question"] for p in probes]
     texts = chunk_texts(index, args.sample)
+    # The floor and LlamaIndex with the torch threads of the API's processes, which embed
+    # the query (NEWSQA_TORCH_THREADS); the raw encoder with torch's default, as
+    # ``python -m ingest`` embeds. The floor first, before the encoder's bulk run.
+    bulk_threads = torch.get_num_threads()
+    limit_torch_threads(settings.torch_threads)
     embedder.embed_query(questions[0])  # warm up
+    floor_ms = floor(index, questions, args.rounds)
+    retriever = llamaindex(settings, embedder, probes, args.k, args.rounds)
+    query_threads = torch.get_num_threads()
+    torch.set_num_threads(bulk_threads)
     out = {
         "model_load_s": round(load, 2),
         "chunks": index.stats()["chunks"],
         "encoder": {
             "texts": len(texts),
             "batch": settings.embed_batch_size,
+            "torch_threads": bulk_threads,
             "chunks_per_s": round(encoder_rate(embedder, texts, settings.embed_batch_size), 2),
         },
-        "floor_ms": floor(index, questions, args.rounds),
-        "llamaindex": llamaindex(settings, embedder, probes, args.k, args.rounds),
+        "floor_ms": floor_ms,
+        "query_torch_threads": query_threads,
+        "llamaindex": retriever,
     }
     print(json.dumps(out))
 
