@@ -50,6 +50,12 @@ class Settings(IndexSettings):
     candidates: int = Field(
         30, ge=1, le=500, description="Candidates taken from each retriever before fusion."
     )
+    dense_search: Literal["memory", "chroma"] = Field(
+        "memory",
+        description="Where dense candidates come from: 'memory' compares the question with "
+        "every chunk's stored embedding held by the keyword index (exact); 'chroma' asks "
+        "Chroma's HNSW index (approximate, no copy of the vectors in each worker).",
+    )
     max_chunks_per_doc: int = Field(
         2, ge=1, le=50, description="At most this many passages of one article in the top_k."
     )

@@ -62,6 +62,11 @@ class IncrementalBM25:
         return len(self._terms)
 
     @property
+    def alive(self) -> np.ndarray:
+        """Per slot used so far, whether it holds a live chunk (a view: do not write)."""
+        return self._alive[: self.slots]
+
+    @property
     def dead(self) -> int:
         return self.slots - self.live
 

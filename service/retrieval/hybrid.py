@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.index import DocumentRecord, Filters, Index
+from ingest.index import ChunkHit, DenseResult, DocumentRecord, Filters, Index
 from ingest.model import Chunk
 from service.answers import Passage
 from service.retrieval.keyword import KeywordHit, KeywordIndex
@@ -72,11 +72,13 @@ class HybridRetriever:
         vector = self.index.embed_query(query)
         # In memory: BM25 hits with their generation and stored embedding.
         keyword_hits = self.keyword.search_hits(keyword_query or query, pool, filters)
-        # Two store round trips: the dense query, then the records of every candidate's
-        # document (which say which generation is live, and what a passage shows).
-        dense = self.index.dense_search(
-            vector, pool, filters, also={h.chunk.doc_id for h in keyword_hits}
-        )
+        dense, stale = self._dense(vector, pool, filters, keyword_hits)
+        if stale and self.keyword.refresh():
+            # A hit's document was rewritten or deleted by another process since this one's
+            # last sync (at most ``keyword_refresh_seconds`` ago): catch up now, once, so
+            # that its new text is found rather than nothing.
+            keyword_hits = self.keyword.search_hits(keyword_query or query, pool, filters)
+            dense, _ = self._dense(vector, pool, filters, keyword_hits)
         candidates: dict[str, _Candidate] = {}
         for rank, hit in enumerate(dense.hits, 1):
             candidates[hit.chunk.chunk_id] = _Candidate(
@@ -102,6 +104,32 @@ class HybridRetriever:
             dated = self.keyword.dated_documents()
         return dated
 
+    def _dense(
+        self,
+        vector: list[float],
+        pool: int,
+        filters: Filters | None,
+        keyword_hits: list[KeywordHit],
+    ) -> tuple[DenseResult, bool]:
+        """The ``pool`` live chunks nearest to ``vector``, with the records of their documents
+        and of the keyword hits' documents (which say which generation is live, and what a
+        passage shows); and whether any hit held in memory was stale.
+
+        In memory (``dense_search='memory'``): an exact search over the stored embeddings
+        the keyword index holds, then one store round trip for the records. With 'chroma':
+        Chroma's approximate query, then the records: two round trips.
+        """
+        also = {h.chunk.doc_id for h in keyword_hits}
+        if self.settings.dense_search == "chroma":
+            dense = self.index.dense_search(vector, pool, filters, also=also)
+            return dense, any(not _live(h, dense.records) for h in keyword_hits)
+        # A few more than needed: hits of a generation replaced since are dropped below.
+        nearest = self.keyword.nearest_hits(vector, pool + 8, filters)
+        records = self.index.get_documents(sorted({h.chunk.doc_id for h in nearest} | also))
+        live = [ChunkHit(h.chunk, h.score) for h in nearest if _live(h, records)]
+        stale = len(live) < len(nearest) or any(not _live(h, records) for h in keyword_hits)
+        return DenseResult(live[:pool], records), stale
+
     def _add_keyword(
         self,
         candidates: dict[str, _Candidate],
@@ -118,8 +146,7 @@ class HybridRetriever:
         query_norm = float(np.linalg.norm(query)) or 1.0
         rank = 0
         for hit in hits:
-            record = records.get(hit.chunk.doc_id)
-            if record is None or record.generation != hit.generation:
+            if not _live(hit, records):
                 continue  # stale: not the live chunk any more
             known = candidates.get(hit.chunk.chunk_id)
             if known is None:
@@ -166,6 +193,12 @@ class HybridRetriever:
                         break
         order = {id(c): i for i, c in enumerate(fused)}
         return sorted(chosen, key=lambda c: order[id(c)])
+
+
+def _live(hit: KeywordHit, records: dict[str, DocumentRecord]) -> bool:
+    """Whether a hit held in memory is of its document's live generation."""
+    record = records.get(hit.chunk.doc_id)
+    return record is not None and record.generation == hit.generation
 
 
 def _fused_order(c: _Candidate) -> tuple[float, int, int, str]:

@@ -9,8 +9,11 @@ writers' clocks and writes in flight) and the ids of all documents (for deletion
 swaps those documents' chunks in. Nothing is rebuilt whole after the first build.
 
 Each chunk's stored embedding is kept too, so that the retriever scores a keyword-only hit
-without another store round trip. The data itself (BM25, slots, filter fields) is
-``keyword_state.KeywordState``; this module decides when to read the store and holds the lock.
+without another store round trip, and finds the dense candidates by an exact search over
+them (``nearest_hits``) instead of Chroma's approximate HNSW query, which misses most of
+the true neighbours of a question in a large corpus of similar articles (docs/benchmarks.md).
+The data itself (BM25, slots, filter fields) is ``keyword_state.KeywordState``; this module
+decides when to read the store and holds the lock.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import logging
 import threading
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,6 +119,28 @@ class KeywordIndex:
                     )
                 )
         # Best score first; ties in a fixed order (doc_id, chunk index).
+        hits.sort(key=lambda h: (-h.score, h.chunk.doc_id, h.chunk.index))
+        return hits
+
+    def nearest_hits(
+        self, vector: Sequence[float], top_k: int, filters: Filters | None = None
+    ) -> list[KeywordHit]:
+        """The ``top_k`` live chunks whose stored embeddings are nearest to ``vector`` (exact
+        cosine over every chunk held, in memory), best first; a hit's score is its cosine."""
+        state = self._current()
+        query = np.asarray(vector, dtype=np.float32)
+        norm = float(np.linalg.norm(query))
+        if norm:
+            query = query / norm
+        with self._lock:
+            slots, cosines = state.nearest(query, top_k, filters)
+            hits = []
+            for slot, cosine in zip(slots.tolist(), cosines.tolist(), strict=True):
+                chunk = state.chunks[slot]
+                assert chunk is not None
+                hits.append(
+                    KeywordHit(chunk, float(cosine), state.generations[slot], state.vectors[slot])
+                )
         hits.sort(key=lambda h: (-h.score, h.chunk.doc_id, h.chunk.index))
         return hits
 

@@ -1,6 +1,7 @@
-"""The keyword index's data: BM25, the chunk and stored embedding in each slot, and each
-document's filterable fields (source, publication date), with the writes a sync applies
-(``put``, ``drop``, ``apply``, ``compacted``) and the filter test a search runs (``allowed``).
+"""The keyword index's data: BM25, the chunk and stored embedding (a unit vector) in each slot,
+and each document's filterable fields (source, publication date), with the writes a sync
+applies (``put``, ``drop``, ``apply``, ``compacted``) and the reads a search runs: the filter
+test (``allowed``) and the exact nearest chunks by embedding (``nearest``).
 
 Not thread-safe on its own: ``service.retrieval.keyword.KeywordIndex`` holds the lock and
 decides when the store is read.
@@ -83,7 +84,9 @@ class KeywordState:
         for slot, live in zip(slots, ordered, strict=True):
             self.chunks.append(live.chunk)
             self.generations.append(live.generation)
-            self.vectors[slot] = live.vector
+            vector = np.asarray(live.vector, dtype=np.float32)
+            norm = float(np.linalg.norm(vector))
+            self.vectors[slot] = vector / norm if norm else vector  # a dot product is a cosine
             self.slot_doc[slot] = n
         doc.slots = slots
 
@@ -160,6 +163,23 @@ class KeywordState:
             self.doc_alive = np.concatenate([self.doc_alive, np.zeros(extra, bool)])
 
     # ---- reads -----------------------------------------------------------------------
+
+    def nearest(
+        self, vector: np.ndarray, top_k: int, filters: Filters | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``top_k`` live slots of the highest cosine with ``vector`` (a unit vector) that
+        pass ``filters``, and their cosines: an exact search, every live chunk compared."""
+        n = self.bm25.slots
+        if n == 0 or top_k <= 0 or self.vectors.shape[1] != len(vector):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        slots = np.flatnonzero(self.bm25.alive)
+        if filters is not None and len(slots):
+            slots = slots[self.allowed(slots, filters)]
+        cosines = self.vectors[slots] @ vector
+        if len(slots) > top_k:
+            keep = np.argpartition(-cosines, top_k - 1)[:top_k]
+            slots, cosines = slots[keep], cosines[keep]
+        return slots, cosines
 
     def allowed(self, slots: np.ndarray, filters: Filters) -> np.ndarray:
         """Per slot, whether it passes ``filters`` exactly as ``Filters.where()`` in Chroma."""

@@ -40,9 +40,20 @@ class CountingCollection:
         return counted
 
 
-def test_one_question_costs_two_store_round_trips(tmp_path: Path, embedder: LocalEmbedder) -> None:
+@pytest.mark.parametrize(
+    ("dense_search", "round_trips"),
+    [
+        # Dense candidates from the stored embeddings in memory: the records alone.
+        ("memory", {"docs.get": 1}),
+        # Chroma's query, then the records.
+        ("chroma", {"chunks.query": 1, "docs.get": 1}),
+    ],
+)
+def test_one_question_costs_at_most_two_store_round_trips(
+    tmp_path: Path, embedder: LocalEmbedder, dense_search: str, round_trips: dict[str, int]
+) -> None:
     index = demo_index(tmp_path, embedder)
-    retriever = retriever_for(index, keyword_refresh_seconds=60)
+    retriever = retriever_for(index, keyword_refresh_seconds=60, dense_search=dense_search)
     retriever.retrieve(QUESTIONS[0])  # the keyword index's first build
     calls: Counter[str] = Counter()
     index._chunks = CountingCollection(index._chunks, calls, "chunks")
@@ -52,7 +63,7 @@ def test_one_question_costs_two_store_round_trips(tmp_path: Path, embedder: Loca
         calls.clear()
         passages = retriever.retrieve(question)
         assert passages
-        assert dict(calls) == {"chunks.query": 1, "docs.get": 1}, question
+        assert dict(calls) == round_trips, question
     retriever.keyword.close()
 
 

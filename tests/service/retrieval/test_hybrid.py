@@ -153,6 +153,18 @@ def test_filters_apply_to_both_retrievers(
     assert {c.doc_id for c, _ in retriever.keyword.search("Lavrov talks", 10, filters)} == expected
 
 
+def test_dense_candidates_from_memory_and_from_chroma_agree_on_a_small_index(demo: Index) -> None:
+    # On a few dozen chunks Chroma's HNSW query is exact, so both sources of dense
+    # candidates must give the same passages with the same similarities.
+    memory, chroma = retriever_for(demo), retriever_for(demo, dense_search="chroma")
+    for question in QUESTIONS:
+        a, b = memory.retrieve(question), chroma.retrieve(question)
+        assert [(p.doc_id, p.chunk.index) for p in a] == [(p.doc_id, p.chunk.index) for p in b]
+        assert [p.similarity for p in a] == pytest.approx([p.similarity for p in b], abs=1e-5)
+    memory.keyword.close()
+    chroma.keyword.close()
+
+
 def test_heavily_overlapping_chunks_are_not_both_returned(
     tmp_path: Path, embedder: LocalEmbedder
 ) -> None:

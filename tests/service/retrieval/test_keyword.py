@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from ingest.embedding import LocalEmbedder
@@ -102,6 +103,54 @@ def test_filters_match_chroma_exactly(
     keyword = {chunk.doc_id for chunk, _ in dated.search("Lavrov talks", 10, filters)}
     dense = {hit.chunk.doc_id for hit in dated.index.query("Lavrov talks", 10, filters)}
     assert keyword == dense == expected
+
+
+@pytest.mark.parametrize(("filters", "expected"), FILTER_CASES)
+def test_nearest_chunks_pass_the_same_filters_as_chroma(
+    dated: KeywordIndex, filters: Filters, expected: set[str]
+) -> None:
+    vector = dated.index.embed_query("Lavrov talks")
+    assert {h.chunk.doc_id for h in dated.nearest_hits(vector, 10, filters)} == expected
+
+
+def test_nearest_chunks_are_the_exact_cosine_ranking_of_every_stored_embedding(
+    demo: KeywordIndex, embedder: LocalEmbedder
+) -> None:
+    # Compared with a brute-force ranking of what the store holds, not with Chroma's HNSW
+    # query, which is approximate (docs/benchmarks.md measures how much it misses).
+    stored = demo.index.live_chunks(list(demo.index.iter_documents()))
+    question = "What did Lavrov say about a ceasefire?"
+    vector = np.asarray(embedder.embed_query(question))
+
+    def cosine(v: np.ndarray) -> float:
+        return float(v @ vector / (np.linalg.norm(v) * np.linalg.norm(vector)))
+
+    expected = sorted(stored, key=lambda c: -cosine(np.asarray(c.vector)))[:8]
+    hits = demo.nearest_hits(list(vector), 8)
+    assert [h.chunk.chunk_id for h in hits] == [c.chunk.chunk_id for c in expected]
+    for hit, live in zip(hits, expected, strict=True):
+        assert hit.score == pytest.approx(cosine(np.asarray(live.vector)), abs=1e-5)
+        assert hit.generation == live.generation
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert demo.nearest_hits(list(vector), 0) == []
+
+
+def test_nearest_chunks_follow_writes_and_deletes(tmp_path: Path, embedder: LocalEmbedder) -> None:
+    index = Index(service_settings(tmp_path), embedder)
+    keyword = KeywordIndex(index, refresh_seconds=0.1)
+    vector = index.embed_query("a walrus on the beach")
+    assert keyword.nearest_hits(vector, 5) == []
+    ingestor = Ingestor(index)
+    ingestor.put(Article("w", "A walrus was seen on the beach."))
+    ingestor.put(Article("s", "The seals stayed in the water."))
+    time.sleep(0.3)
+    assert [h.chunk.doc_id for h in keyword.nearest_hits(vector, 5)] == ["w", "s"]
+    ingestor.put(Article("w", "Interest rates rose by a quarter point."))
+    index.delete_document("s")
+    time.sleep(0.3)
+    hits = keyword.nearest_hits(vector, 5)
+    assert [h.chunk.text for h in hits] == ["Interest rates rose by a quarter point."]
+    keyword.close()
 
 
 def test_empty_index_finds_nothing_then_sees_writes_deletes_and_updates(
