@@ -24,6 +24,17 @@ def _ok(passed: bool) -> str:
     return "met" if passed else "**missed**"
 
 
+def _cores(row: dict[str, Any]) -> str:
+    """Cores each process kept busy during a load run: API (main and workers), the Chroma
+    server, locust itself."""
+    cpu = row.get("cpu_seconds")
+    if not cpu:
+        return "n/a"
+    api = sum(v for k, v in cpu.items() if k == "main" or k.startswith("worker"))
+    parts = [("API", api), ("chroma", cpu.get("chroma", 0.0)), ("locust", cpu.get("locust", 0.0))]
+    return ", ".join(f"{name} {seconds / row['seconds']:.2f}" for name, seconds in parts)
+
+
 def tables(results: dict[str, Any]) -> str:
     sizes = results["sizes"]
     lines = [
@@ -47,6 +58,22 @@ def tables(results: dict[str, Any]) -> str:
             f"| {_ratio(s['p50'], floor['p50'])} | {a['p50']} / {a['p95']} / {a['p99']} "
             f"| {_ratio(a['p50'], floor['p50'])} | {li['p50']} |"
         )
+    if all("ask_first" in r["http"] for r in sizes.values()):
+        lines += [
+            "",
+            "`/v1/ask` apart: a question's first answer embeds the sentences of its passages, "
+            "a repeat finds them in the verifier's cache (ms, p50 / p95):",
+            "",
+            "| chunks | first answers | repeats | first p50 / floor p50 |",
+            "| --- | --- | --- | --- |",
+        ]
+        for r in sizes.values():
+            first, repeat = r["http"]["ask_first"], r["http"]["ask_repeat"]
+            lines.append(
+                f"| {r['ingest']['chunks']:,} | {first['p50']} / {first['p95']} | "
+                f"{repeat['p50']} / {repeat['p95']} | "
+                f"{_ratio(first['p50'], r['probe']['floor_ms']['p50'])} |"
+            )
     lines += [
         "",
         "### Retrieval quality on the probe questions (hit@5)",
@@ -107,7 +134,7 @@ def tables(results: dict[str, Any]) -> str:
             f"### From a write returning to the document being found ({visible['size']:,}-chunk "
             f"collection, keyword refresh every {visible['refresh_seconds']} s)",
             "",
-            "| write through | dense search (Chroma) | keyword search, another process | "
+            "| write through | dense search, another process | keyword search, another process | "
             "`/v1/search` of the API | that process' last keyword sync |",
             "| --- | --- | --- | --- | --- |",
         ]
@@ -122,15 +149,15 @@ def tables(results: dict[str, Any]) -> str:
             "### Load: closed-loop `/v1/ask` (extractive) clients, locust headless on loopback",
             "",
             "| workers | clients | seconds | requests | failures | requests/s | p50 / p95 / p99 "
-            "(ms) | peak RSS (MB) |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "(ms) | peak RSS (MB) | cores used (CPU s / wall s) |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for row in results["load"]:
             rss = ", ".join(f"{k} {v}" for k, v in row["peak_rss_mb"].items())
             lines.append(
                 f"| {row['workers']} | {row['clients']} | {row['seconds']} | {row['requests']} "
                 f"| {row['failures']} | {row['rps']} | {row['p50_ms']:.0f} / {row['p95_ms']:.0f} "
-                f"/ {row['p99_ms']:.0f} | {rss} |"
+                f"/ {row['p99_ms']:.0f} | {rss} | {_cores(row)} |"
             )
     lines += ["", "### Targets", "", "| target | measured | |", "| --- | --- | --- |"]
     lines += targets(results)

@@ -14,7 +14,7 @@ from typing import IO
 
 import httpx
 
-from benchmarks.stats import children, peak_rss_mb
+from benchmarks.stats import children, cpu_seconds, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,6 +80,15 @@ class Server:
             out[f"worker {i}"] = peak_rss_mb(pid)
         return out
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by the process and by each worker it started."""
+        if self.proc is None:
+            return {}
+        out = {"main": cpu_seconds(self.proc.pid)}
+        for i, pid in enumerate(children(self.proc.pid), 1):
+            out[f"worker {i}"] = cpu_seconds(pid)
+        return out
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
@@ -111,6 +120,12 @@ def api_server(env: dict[str, str], workers: int, log: Path) -> Server:
 
 def run_measured(command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
     """Run a command to its end: its stdout, wall seconds, and its peak memory in MB."""
+    out, seconds, rss, _ = run_accounted(command, env)
+    return out, seconds, rss
+
+
+def run_accounted(command: list[str], env: dict[str, str]) -> tuple[str, float, float, float]:
+    """``run_measured``, and the CPU seconds (user + system) the command used."""
     started = time.perf_counter()
     # stderr to a file: a chatty child must never block on a full pipe we are not reading.
     with tempfile.TemporaryFile() as errors:
@@ -125,4 +140,5 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[str, float, f
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return out, seconds, round(usage.ru_maxrss / 1024, 1)
+    cpu = round(usage.ru_utime + usage.ru_stime, 1)
+    return out, seconds, round(usage.ru_maxrss / 1024, 1), cpu
