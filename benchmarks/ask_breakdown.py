@@ -120,12 +120,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--questions", type=Path, help="a probes.json (default: beside FOLDER)")
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N questions")
+    parser.add_argument("--chroma", metavar="HOST:PORT",
+                        help="use this Chroma server's --collection (FOLDER is synced into it: "
+                        "nothing is embedded when it holds FOLDER already) instead of a fresh "
+                        "embedded index")  # fmt: skip
+    parser.add_argument("--collection", default="newsqa")
     args = parser.parse_args()
     questions = questions_for(args.folder, args.questions)
     questions = questions[: args.limit] if args.limit else questions
     clock = Clock()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, data_dir=Path(tmp), llm="extractive")
+        if args.chroma:
+            host, port = args.chroma.rsplit(":", 1)
+            settings = settings.model_copy(
+                update={"chroma_host": host, "chroma_port": int(port),
+                        "collection": args.collection}
+            )  # fmt: skip
         parts = build(settings, CountingEmbedder(make_embedder(settings), clock))
         Ingestor(parts.index).sync_paths([args.folder])
         engine = parts.engine

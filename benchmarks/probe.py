@@ -26,6 +26,7 @@ import torch  # noqa: E402
 from benchmarks.stats import summary  # noqa: E402
 from ingest.embedding import LocalEmbedder, limit_torch_threads, make_embedder  # noqa: E402
 from ingest.index import Index, make_client  # noqa: E402
+from ingest.model import record_id  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
 FLOOR_K = 6  # one top-k, as many passages as an answer uses (NEWSQA_TOP_K)
@@ -61,6 +62,32 @@ def floor(index: Index, questions: list[str], rounds: int) -> dict[str, float]:
             )
             times.append((time.perf_counter() - started) * 1000)
     return summary(times)
+
+
+def dense_recall(index: Index, probes: list[dict[str, Any]], k: int) -> dict[str, Any]:
+    """hit@k of dense retrieval alone on the probe questions, three ways over the same stored
+    vectors: an exact ranking (what NEWSQA_DENSE_SEARCH=memory does), Chroma's HNSW query
+    (NEWSQA_DENSE_SEARCH=chroma), and how many of the exact top k chunks Chroma returns."""
+    import numpy as np
+
+    live = index.live_chunks(list(index.iter_documents()))
+    vectors = np.asarray([c.vector for c in live], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact_hits = chroma_hits = overlap = 0
+    for p in probes:
+        query = np.asarray(index.embed_query(p["question"]), dtype=np.float32)
+        best = np.argsort(-(vectors @ query))[:k]
+        exact = {record_id(live[i].chunk.doc_id, live[i].generation, live[i].chunk.index)
+                 for i in best}  # fmt: skip
+        got = index._chunks.query(query_embeddings=[query.tolist()], n_results=k,
+                                  include=["metadatas"])  # fmt: skip
+        found = [str(m["doc_id"]) for m in got["metadatas"][0] if m]
+        exact_hits += p["doc_id"] in {live[i].chunk.doc_id for i in best}
+        chroma_hits += p["doc_id"] in found
+        overlap += len(exact & set(got["ids"][0]))
+    n = max(1, len(probes))
+    return {"k": k, "exact_hit_at_k": exact_hits / n, "chroma_hit_at_k": chroma_hits / n,
+            "chroma_recall_of_exact_top_k": overlap / (n * k)}  # fmt: skip
 
 
 def llamaindex(settings: Settings, embedder: LocalEmbedder, probes: list[dict[str, Any]], k: int,
@@ -123,6 +150,7 @@ def main() -> None:
         "floor_ms": floor_ms,
         "query_torch_threads": query_threads,
         "llamaindex": retriever,
+        "dense": dense_recall(index, probes, args.k),
     }
     print(json.dumps(out))
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -73,20 +74,18 @@ class Server:
 
     def peak_rss_mb(self) -> dict[str, float]:
         """Peak memory of the process and of each worker it started, in MB."""
-        if self.proc is None:
-            return {}
-        out = {"main": peak_rss_mb(self.proc.pid)}
-        for i, pid in enumerate(children(self.proc.pid), 1):
-            out[f"worker {i}"] = peak_rss_mb(pid)
-        return out
+        return self._each(peak_rss_mb)
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU seconds used so far by the process and by each worker it started."""
+        return self._each(cpu_seconds)
+
+    def _each(self, measure: Callable[[int], float]) -> dict[str, float]:
         if self.proc is None:
             return {}
-        out = {"main": cpu_seconds(self.proc.pid)}
+        out = {"main": measure(self.proc.pid)}
         for i, pid in enumerate(children(self.proc.pid), 1):
-            out[f"worker {i}"] = cpu_seconds(pid)
+            out[f"worker {i}"] = measure(pid)
         return out
 
     def stop(self) -> None:
