@@ -78,6 +78,9 @@ class Store:
     def __init__(self, settings: IndexSettings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
+        # Writes and deletes committed through this object: readers in the same process
+        # that keep a copy (the keyword index) catch up without asking the store.
+        self.local_writes = 0
         self._client = make_client(settings)
         identity = embedder.name if embedder else None
         try:
@@ -119,6 +122,7 @@ class Store:
         meta = dict(self._docs.metadata or {})
         meta["revision"] = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
         self._docs.modify(metadata=meta)
+        self.local_writes += 1
 
     @store_call
     def stored_chunks(self) -> int:

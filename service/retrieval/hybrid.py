@@ -73,7 +73,7 @@ class HybridRetriever:
         # In memory: BM25 hits with their generation and stored embedding.
         keyword_hits = self.keyword.search_hits(keyword_query or query, pool, filters)
         dense, stale = self._dense(vector, pool, filters, keyword_hits)
-        if stale and self.keyword.refresh():
+        if stale and self.keyword.catch_up():
             # A hit's document was rewritten or deleted by another process since this one's
             # last sync (at most ``keyword_refresh_seconds`` ago): catch up now, once, so
             # that its new text is found rather than nothing.

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ingest.errors import IndexUnavailable
 from ingest.index import DELETING, DocumentRecord, Filters, Index, LiveChunk
 from ingest.model import Chunk
 from service.retrieval.keyword_state import KeywordState
@@ -66,6 +67,7 @@ class KeywordIndex:
         self._sync_lock = threading.Lock()  # one sync at a time
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
+        self._local_seen = -1  # the index's local_writes the state reflects
         self.last_sync_seconds = 0.0
 
     @property
@@ -148,10 +150,21 @@ class KeywordIndex:
         """Bring the index up to date now if the store changed (or check anyway, with
         ``force``); True if anything changed. Searches never wait for the store reads."""
         with self._sync_lock:
-            if self._state is None:
-                self._build()
-                return True
-            return self._sync(force)
+            return self._refresh_held(force)
+
+    def catch_up(self) -> bool:
+        """``refresh``, for a search that found the state behind the store: True if anything
+        changed. It never waits: when a sync is already under way, or the store fails (the
+        failure is logged), the current state is served and the background thread goes on."""
+        if not self._sync_lock.acquire(blocking=False):
+            return False
+        try:
+            return self._refresh_held(force=False)
+        except IndexUnavailable as e:
+            log.warning("keyword index could not catch up with the store: %s", e)
+            return False
+        finally:
+            self._sync_lock.release()
 
     def rebuild(self) -> None:
         """Read everything again and replace the state (for tests and repairs)."""
@@ -173,11 +186,12 @@ class KeywordIndex:
     # ---- internals -------------------------------------------------------------------
 
     def _current(self) -> KeywordState:
-        state = self._state
-        if state is None:
+        if self._state is None:
             self.refresh()
-            state = self._state
-            assert state is not None
+        elif self.index.local_writes != self._local_seen:
+            self.catch_up()  # written through this process' index: no need to wait a poll
+        state = self._state
+        assert state is not None
         if self._poller is None:
             self._start_poller()
         return state
@@ -194,6 +208,17 @@ class KeywordIndex:
                 name="newsqa-keyword-sync",
             )
             self._poller.start()
+
+    def _refresh_held(self, force: bool) -> bool:
+        """``refresh`` under the sync lock."""
+        seen = self.index.local_writes  # before the reads: a write during them shows
+        if self._state is None:
+            self._build()
+            changed = True
+        else:
+            changed = self._sync(force)
+        self._local_seen = seen
+        return changed
 
     def _build(self) -> None:
         started = time.monotonic()

@@ -181,10 +181,15 @@ def test_a_write_stays_unseen_until_the_refresh_interval_passes(
     Ingestor(index).put(Article("one", "Otters float on their backs."))
     keyword = KeywordIndex(index, refresh_seconds=60)
     assert len(keyword.search("otters", 5)) == 1
-    Ingestor(index).put(Article("two", "Otters hold hands while asleep."))
+    # Another writer (another process, in production) on the same store.
+    other = Index(service_settings(tmp_path), embedder)
+    Ingestor(other).put(Article("two", "Otters hold hands while asleep."))
     assert len(keyword.search("otters", 5)) == 1  # checked less than 60 s ago
     assert keyword.refresh() is True and keyword.refresh() is False
     assert len(keyword.search("otters", 5)) == 2
+    # A write through this process' own index is seen at once, without a poll.
+    Ingestor(index).put(Article("three", "Otters use stones as tools."))
+    assert len(keyword.search("otters", 5)) == 3
 
 
 class GatedIndex(Index):
