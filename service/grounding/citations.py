@@ -191,7 +191,7 @@ class Verifier:
         answer cites), when it supports it: no embedding needed. The score is the one
         ``support`` gives (a text's cosine with itself is 1), and the quote is the one
         ``judge``'s ranking puts first, so the verdict is the same, without the model."""
-        found = next((e for e in evidence if e.text == claim and not _is_pair(e)), None)
+        found = _verbatim_quote(claim, evidence)
         if found is None:
             return None
         score = LEXICAL_WEIGHT * lexical_recall(claim, found.text) + (1 - LEXICAL_WEIGHT)
@@ -207,6 +207,11 @@ class Verifier:
         if judged is None:
             return None, 0.0
         return judged.evidence, judged.score if judged.agreement.agrees else 0.0
+
+
+def _verbatim_quote(claim: str, evidence: Sequence[Evidence]) -> Evidence | None:
+    """The first single-sentence quote that is the claim word for word."""
+    return next((e for e in evidence if e.text == claim and not _is_pair(e)), None)
 
 
 def _is_pair(evidence: Evidence) -> bool:
@@ -262,13 +267,12 @@ def verify(
     claims = _distinct(claims)
     # Every claim is judged against every quote of the passages it cites: those in one call,
     # but for a claim that is one of those quotes word for word (``Verifier.verbatim``).
-    verifier.warm(
-        text
-        for claim in claims
-        if any(evidence.get(n) for n in claim.markers)
-        and not any(e.text == claim.text for n in claim.markers for e in evidence.get(n, []))
-        for text in [claim.text, *(e.text for n in claim.markers for e in evidence.get(n, []))]
-    )
+    to_score: list[str] = []
+    for claim in claims:
+        cited = [e for n in claim.markers for e in evidence.get(n, [])]
+        if cited and _verbatim_quote(claim.text, cited) is None:
+            to_score += [claim.text, *(e.text for e in cited)]
+    verifier.warm(to_score)
     for claim in claims:
         needs_support = bool(content_stems(claim.text))
         chosen = [

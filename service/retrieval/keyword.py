@@ -111,18 +111,7 @@ class KeywordIndex:
             if len(positive) > top_k:
                 keep = np.argpartition(-scores[positive], top_k - 1)[:top_k]
                 positive = positive[keep]
-            hits = []
-            for slot in positive.tolist():
-                chunk = state.chunks[slot]
-                assert chunk is not None
-                hits.append(
-                    KeywordHit(
-                        chunk, float(scores[slot]), state.generations[slot], state.vectors[slot]
-                    )
-                )
-        # Best score first; ties in a fixed order (doc_id, chunk index).
-        hits.sort(key=lambda h: (-h.score, h.chunk.doc_id, h.chunk.index))
-        return hits
+            return _hits(state, positive, scores[positive])
 
     def nearest_hits(
         self, vector: Sequence[float], top_k: int, filters: Filters | None = None
@@ -135,16 +124,7 @@ class KeywordIndex:
         if norm:
             query = query / norm
         with self._lock:
-            slots, cosines = state.nearest(query, top_k, filters)
-            hits = []
-            for slot, cosine in zip(slots.tolist(), cosines.tolist(), strict=True):
-                chunk = state.chunks[slot]
-                assert chunk is not None
-                hits.append(
-                    KeywordHit(chunk, float(cosine), state.generations[slot], state.vectors[slot])
-                )
-        hits.sort(key=lambda h: (-h.score, h.chunk.doc_id, h.chunk.index))
-        return hits
+            return _hits(state, *state.nearest(query, top_k, filters))
 
     def refresh(self, force: bool = False) -> bool:
         """Bring the index up to date now if the store changed (or check anyway, with
@@ -287,6 +267,18 @@ class KeywordIndex:
         for live in self.index.live_chunks(records) if records else []:
             by_doc[live.chunk.doc_id].append(live)
         return by_doc
+
+
+def _hits(state: KeywordState, slots: np.ndarray, scores: np.ndarray) -> list[KeywordHit]:
+    """The hits of ``slots`` with their ``scores``: best first, ties in a fixed order
+    (doc_id, chunk index). Called under the lock."""
+    hits = []
+    for slot, score in zip(slots.tolist(), scores.tolist(), strict=True):
+        chunk = state.chunks[slot]
+        assert chunk is not None
+        hits.append(KeywordHit(chunk, float(score), state.generations[slot], state.vectors[slot]))
+    hits.sort(key=lambda h: (-h.score, h.chunk.doc_id, h.chunk.index))
+    return hits
 
 
 def _poll(ref: weakref.ReferenceType[KeywordIndex], stop: threading.Event, every: float) -> None:
