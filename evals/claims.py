@@ -20,7 +20,7 @@ import httpx
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from evals.judge import Judge
+from evals.judge import Judge, judge_embed
 from evals.schema import DATASETS, DatasetError
 from evals.suites import load_corpus
 from ingest.embedding import Embedder, make_embedder
@@ -140,7 +140,7 @@ def run_claims(
             parts.keyword.refresh(force=True)
             texts = {a.doc_id: a.text for a in [*corpus, *rgb_articles]}
             app = create_app(local, parts)
-            judge = Judge(embedder.embed_documents)
+            judge = Judge(judge_embed(embedder))
             scored = asyncio.run(_verify_all(app, pairs, texts, rgb_ids, judge))
     return _results(scored, split)
 

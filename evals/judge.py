@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ingest.embedding import Embedder, LocalEmbedder
+
 Embed = Callable[[Sequence[str]], list[list[float]]]
 
 _MARKER = re.compile(r"\[\s*(?:sources?\s*)?\d{1,3}(?:\s*(?:,|;|and|&)\s*\d{1,3})*\s*\]", re.I)
@@ -90,6 +92,15 @@ def facts_agree(claim: str, quote: str) -> bool:
     segments = re.split(r"[,;:—–]|\bbut\b", quote)
     closest = max(segments, key=lambda seg: len(claim_words & set(_words(seg))))
     return bool(_NEGATION.search(claim)) == bool(_NEGATION.search(closest))
+
+
+def judge_embed(run: Embedder) -> Embed:
+    """The judge's model: all-MiniLM-L6-v2 as shipped, whatever the engine embeds with (its int8
+    quantisation, an API), so that changing the engine's embedder never changes its grader. The
+    run's own model when it is that one (not loaded twice)."""
+    if run.name == LocalEmbedder.name:
+        return run.embed_documents
+    return LocalEmbedder().embed_documents
 
 
 class Judge:

@@ -13,7 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from evals.judge import Judge
+from evals.judge import Judge, judge_embed
 from evals.metrics import (
     CaseResult,
     CitationResult,
@@ -151,6 +151,7 @@ def run(
     per_suite: dict[str, dict[str, list[CaseResult]]] = {}
     descriptions: dict[str, str] = {}
     total = sum(len(s.cases) for s in suites)
+    judge = Judge(judge_embed(cache))
     bar = tqdm(total=total, desc=f"eval {label}", unit="case", disable=not options.progress)
     for suite in suites:
         _check_gold(suite)
@@ -178,7 +179,7 @@ def run(
                 from evals.baseline import LlamaIndexBaseline
 
                 systems.append(LlamaIndexBaseline(parts, k, use_chat=options.mode != "extractive"))
-            scorer = Scorer(parts.index, Judge(cache.embed_documents))
+            scorer = Scorer(parts.index, judge)
             _warm_up(systems)
             for case in suite.cases:
                 bar.set_postfix_str(f"{suite.name}:{case.id}"[:40])
@@ -202,7 +203,7 @@ def run(
         "seconds": round(time.perf_counter() - clock, 1),
         "retrieval_k": k,
         "support_judge": Judge.description,
-        "support_threshold": Judge(cache.embed_documents).threshold,
+        "support_threshold": judge.threshold,
         "settings": _settings_snapshot(settings, cache),
         "systems": {
             name: {

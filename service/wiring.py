@@ -52,7 +52,7 @@ def build(settings: Settings, embedder: Embedder | None = None) -> Components:
     # Requests embed a handful of texts at a time, several requests at once: with torch's
     # default of one thread per core, most of a small call is spent at OpenMP barriers
     # waiting for a second thread to get a core (docs/benchmarks.md, "The answer's tail").
-    if settings.embedding == "local":
+    if settings.embedding in ("local", "local-int8"):
         limit_torch_threads(settings.torch_threads)
     embedder = embedder or make_embedder(settings)
     index = Index(settings, embedder)

@@ -63,3 +63,19 @@ def test_the_bench_suite_runs_end_to_end_on_a_tiny_corpus(tmp_path: Path) -> Non
     text = doc.read_text()
     assert "### Targets" in text and "| 1 | 2 | 3 |" in text
     assert (tmp_path / "benchmarks-latency.png").stat().st_size > 1000
+
+
+def test_the_encoder_comparison_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
+    generate(tmp_path, 60, seed=3)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.encoders", str(tmp_path), "--sample", "8",
+         "--rounds", "1"],
+        cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["chunks"] >= 40 and result["questions"] == len(load_probes(tmp_path))
+    assert 0.9 < result["cosine_to_model"]["min"] <= result["cosine_to_model"]["mean"] < 1
+    for name in ("local", "local-int8"):
+        assert result[name]["chunks_per_s"][0] > 0 and result[name]["query_ms"]["n"] > 0
+        assert result[name]["dense_hit_at_5"] > 0.5
