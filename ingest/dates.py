@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 MONTHS: dict[str, int] = {
     name: number
@@ -133,8 +134,14 @@ def time_mentions(text: str) -> list[TimeMention]:
     """Every time expression of ``text``, in order, with the fields it states.
 
     A bare capitalised month or weekday counts ('in March', 'on Thursday'); 'may' in lower
-    case is the verb, not the month.
+    case is the verb, not the month. Cached: answering reads the same passages' sentences
+    again and again.
     """
+    return list(_time_mentions(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _time_mentions(text: str) -> tuple[TimeMention, ...]:
     found: list[TimeMention] = []
     for m in _TIME.finditer(text):
         raw = m.group(0)
@@ -167,7 +174,7 @@ def time_mentions(text: str) -> list[TimeMention]:
         else:
             mention = TimeMention(m.start(), m.end(), raw, year=int(m["yr"]))
         found.append(mention)
-    return found
+    return tuple(found)
 
 
 def _date_mention(m: re.Match[str], raw: str) -> TimeMention:

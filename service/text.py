@@ -81,9 +81,15 @@ def stem(word: str) -> str:
 def content_stems(text: str) -> list[str]:
     """Stems of the words that carry meaning: no stopwords, no verbs of saying, no
     one-letter tokens."""
-    return [
+    return list(_content_stems(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _content_stems(text: str) -> tuple[str, ...]:
+    """``content_stems``, cached: the grounding rules ask it of the same sentences often."""
+    return tuple(
         stem(w) for w in words(text) if w not in STOPWORDS and w not in REPORTING and len(w) > 1
-    ]
+    )
 
 
 def lexical_recall(claim: str, evidence: str) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from service.grounding.mentions import Casing, mentions_name, names, time_mentions
 from service.grounding.quantities import quantities
@@ -155,6 +156,7 @@ def opposite(claim: str, quote: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+@lru_cache(maxsize=1 << 16)
 def _unprefixed(word: str) -> str | None:
     """The word without a negating prefix ('unwilling' -> 'willing', 'impossible' ->
     'possible'), if it has one. 'un-' and 'non-' negate any word; 'in-', 'im-', 'il-',
@@ -174,8 +176,10 @@ def _stems(text: str) -> list[str]:
     return [stem(w) for w in words(text)]
 
 
-def _negated(text: str) -> set[str]:
-    """Stems of the words negators reach: the first content word after each negator."""
+@lru_cache(maxsize=1 << 14)
+def _negated(text: str) -> frozenset[str]:
+    """Stems of the words negators reach: the first content word after each negator
+    (cached, as ``_senses``: a quote is compared with every claim of every answer citing it)."""
     out: set[str] = set()
     folded = fold(text)
     for match in _NEGATOR.finditer(folded):
@@ -185,10 +189,11 @@ def _negated(text: str) -> set[str]:
             if base not in STOPWORDS and not _NEGATOR.fullmatch(word):
                 out.add(stem(word))
                 break
-    return out
+    return frozenset(out)
 
 
-def _senses(text: str) -> list[tuple[str, str, bool]]:
+@lru_cache(maxsize=1 << 14)
+def _senses(text: str) -> tuple[tuple[str, str, bool], ...]:
     """(verb class, the thing it is about, negative?) for each classed verb: 'would not
     turn down a meeting' -> ('accept', 'meet', False)."""
     folded = fold(text)
@@ -209,4 +214,4 @@ def _senses(text: str) -> list[tuple[str, str, bool]]:
         after = [w for w in _TOKEN.findall(folded[end:])[:5] if w not in STOPWORDS and w != "to"]
         if after:
             out.append((cls, stem(after[0]), negative))
-    return out
+    return tuple(out)

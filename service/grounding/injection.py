@@ -20,6 +20,7 @@ answer, a source or a model's instructions, and an addressee only when it is add
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Who a model is called. Bare words that are also ordinary nouns (models, assistants, bots)
 # count only in the stronger forms below, where a sentence plainly speaks to them.
@@ -121,6 +122,11 @@ _INJECTION = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_injection(sentence: str) -> bool:
-    """True for text that addresses an AI model with instructions: never used as evidence."""
+    """True for text that addresses an AI model with instructions: never used as evidence.
+
+    Cached: every answer checks every sentence of its passages, and passages recur across
+    questions (the one regular expression was a quarter of the grounding rules' time under
+    load, docs/benchmarks.md)."""
     return bool(_INJECTION.search(sentence))

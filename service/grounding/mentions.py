@@ -62,16 +62,10 @@ class Casing:
             self.add(text)
 
     def add(self, text: str) -> None:
-        for match in _TOKEN.finditer(text):
-            word = match.group()
-            if opens_sentence(text, match.start()):
-                continue
-            key = fold(word)
-            if word[0].isupper():
-                self._upper[key] += 1
-            elif word[0].isalpha():
-                self._lower[key] += 1
-                self._lower_stems[stem(key)] += 1
+        upper, lower, lower_stems = _casing_counts(text)
+        self._upper.update(upper)
+        self._lower.update(lower)
+        self._lower_stems.update(lower_stems)
 
     def proper(self, word: str) -> bool | None:
         """True when the text writes ``word`` as a name, False when as a common word, None
@@ -86,6 +80,26 @@ class Casing:
         """Whether the text writes another form of ``word`` in lower case ('premiered' for
         'Premiere' of a label): a name is not inflected like a verb."""
         return self._lower_stems[stem(fold(word))] > 0
+
+
+@lru_cache(maxsize=1 << 14)
+def _casing_counts(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """One text's counts for ``Casing`` (cached: the same passages and quotes are read by
+    every answer that retrieves them; the counters are only ever read)."""
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    lower_stems: Counter[str] = Counter()
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if opens_sentence(text, match.start()):
+            continue
+        key = fold(word)
+        if word[0].isupper():
+            upper[key] += 1
+        elif word[0].isalpha():
+            lower[key] += 1
+            lower_stems[stem(key)] += 1
+    return upper, lower, lower_stems
 
 
 def opens_sentence(text: str, at: int) -> bool:
@@ -184,12 +198,19 @@ def mentions_name(name: Name | str, text: str) -> bool:
     wanted = tuple(w for w in wanted if w)
     if not wanted:
         return False
-    vocabulary = _vocabulary(text)
-    if all(w in vocabulary or any(_same_word(w, p) for p in vocabulary) for w in wanted):
+    if all(_has_word(w, text) for w in wanted):
         return True
     if len(wanted) == 1:
         return _spelled_out(wanted[0], text)
     return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _has_word(word: str, text: str) -> bool:
+    """Whether one of ``text``'s words is ``word`` in some spelling (cached: each claim's and
+    question's names are looked for in the same quotes again and again)."""
+    vocabulary = _vocabulary(text)
+    return word in vocabulary or any(_same_word(word, p) for p in vocabulary)
 
 
 @lru_cache(maxsize=4096)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.dates import time_mentions
 
@@ -68,6 +69,12 @@ class Quantity:
 
 def quantities(text: str) -> list[Quantity]:
     """Every number of ``text`` but years and the digits inside names (G-20, Q2)."""
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    """``quantities``, cached: each quote is checked against many claims, in many answers."""
     times = [(t.start, t.end) for t in time_mentions(text) if t.year is not None or t.day]
     out: list[Quantity] = []
     for m in _QUANTITY.finditer(text):
@@ -76,7 +83,7 @@ def quantities(text: str) -> list[Quantity]:
         quantity = _quantity(m)
         if quantity is not None:
             out.append(quantity)
-    return out
+    return tuple(out)
 
 
 def _quantity(m: re.Match[str]) -> Quantity | None:
