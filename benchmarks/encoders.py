@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from benchmarks.corpus import load_probes  # noqa: E402
+from benchmarks.probe import encoder_rate  # noqa: E402
 from benchmarks.stats import summary  # noqa: E402
 from ingest.chunking import chunk_sentences  # noqa: E402
 from ingest.embedding import LocalEmbedder  # noqa: E402
@@ -47,13 +48,6 @@ def corpus_chunks(folder: Path, settings: Settings) -> list[tuple[str, str]]:
             ):
                 chunks.append((article.doc_id, chunk.text))
     return chunks
-
-
-def bulk_rate(model: LocalEmbedder, texts: list[str], batch: int) -> float:
-    """Chunks/s of the sentence-transformers model alone (as ``benchmarks.probe`` measures)."""
-    started = time.perf_counter()
-    model.llama_model._model.encode(texts, batch_size=batch, normalize_embeddings=True)
-    return len(texts) / (time.perf_counter() - started)
 
 
 def query_ms(model: LocalEmbedder, questions: list[str]) -> list[float]:
@@ -99,7 +93,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, model in models.items():
             torch.set_num_threads(bulk_threads)
-            rates[name].append(bulk_rate(model, sample, settings.embed_batch_size))
+            rates[name].append(encoder_rate(model, sample, settings.embed_batch_size))
             torch.set_num_threads(settings.torch_threads or bulk_threads)
             latency[name] += query_ms(model, questions)
     torch.set_num_threads(bulk_threads)
