@@ -79,3 +79,21 @@ def test_the_encoder_comparison_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     for name in ("local", "local-int8"):
         assert result[name]["chunks_per_s"][0] > 0 and result[name]["query_ms"]["n"] > 0
         assert result[name]["dense_hit_at_5"] > 0.5
+
+
+def test_repeated_answers_equal_first_answers_whatever_the_caches(tmp_path: Path) -> None:
+    """The answer dump on the demo corpus: a question's repeat (verifier and grounding caches
+    warm) gives the very answer its first ask gave, scores included."""
+    out = tmp_path / "answers.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.answer_dump", str(ROOT / "data" / "corpus"),
+         str(out), "--rounds", "2"],
+        cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = out.read_text("utf-8").splitlines()
+    first, repeat = lines[: len(lines) // 2], lines[len(lines) // 2 :]
+    assert len(first) >= 8 and first == repeat
+    answers = [json.loads(line) for line in first]
+    assert any(a["answerable"] and a["citations"] for a in answers)
+    assert any(not a["answerable"] for a in answers)
